@@ -1,0 +1,161 @@
+"""Nominal and light-verb events: "a phone call between X and Y", "X's annexation of Y",
+"launched a drone attack on Y", "held talks with Y", "the presence of N X troops in Y".
+
+The trigger nouns and which prepositions introduce the agent and the target are data
+(data/lexicon/nominal.tsv), validated on load.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.tokens import Span, Token
+
+from kg.errors import DataError
+from kg.extract.clauses import Frame, logical_subjects
+from kg.extract.spans import arg_span, conjuncts, is_negated, relation_tokens, text_of
+from kg.resources import data_dir
+
+# Verbs that carry no event of their own when their object is an event noun.
+LIGHT_VERBS = {
+    "launch", "carry", "conduct", "hold", "stage", "mount", "have", "make", "express", "show",
+    "offer", "provide", "give", "announce", "begin", "start", "continue", "resume", "wage",
+    "pledge", "extend", "step", "escalate", "intensify", "impose", "level", "issue", "lodge",
+    "sign", "reach", "strike", "host", "seek", "open", "pay", "deliver", "unleash", "stage",
+}
+AGENT_DEPS = {"poss"}
+MODIFIER_DEPS = {"amod", "compound", "nmod"}
+ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+
+
+@dataclass(frozen=True, slots=True)
+class NominalTrigger:
+    id: str
+    noun: str
+    lemma: str
+    agent_preps: frozenset[str]
+    target_preps: frozenset[str]
+    symmetric: bool
+
+
+def load_nominal_lexicon(path: Path | None = None) -> dict[str, NominalTrigger]:
+    """Trigger nouns keyed by their lemma ("talks" and "talk" both kept)."""
+    path = path or data_dir("lexicon") / "nominal.tsv"
+    out: dict[str, NominalTrigger] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh, delimiter="\t")
+        for lineno, row in enumerate(reader, start=2):
+            rid = (row.get("id") or "").strip()
+            noun = (row.get("noun") or "").strip().lower()
+            lemma = (row.get("lemma") or "").strip().lower()
+            if not rid or not noun or not lemma:
+                raise DataError(str(path), "id, noun and lemma are required", lineno, rid or None)
+            if noun in out:
+                raise DataError(str(path), f"duplicate noun {noun!r}", lineno, rid)
+            sym = (row.get("symmetric") or "no").strip().lower()
+            if sym not in {"yes", "no"}:
+                raise DataError(str(path), f"symmetric must be yes or no, not {sym!r}", lineno, rid)
+            out[noun] = NominalTrigger(
+                rid, noun, lemma,
+                frozenset(p for p in (row.get("agent_preps") or "").split("|") if p),
+                frozenset(p for p in (row.get("target_preps") or "").split("|") if p),
+                sym == "yes",
+            )
+    return out
+
+
+def _trigger_entry(noun: Token, lexicon: dict[str, NominalTrigger]) -> NominalTrigger | None:
+    if noun.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    return lexicon.get(noun.lower_) or lexicon.get(noun.lemma_.lower())
+
+
+def _pp_args(noun: Token) -> list[tuple[str, Token]]:
+    out = []
+    for prep in noun.children:
+        if prep.dep_ != "prep":
+            continue
+        for pobj in prep.children:
+            if pobj.dep_ == "pobj":
+                out.append((prep.lower_, pobj))
+    return out
+
+
+def _modifier_agent(noun: Token) -> Token | None:
+    """A possessive or an entity-like modifier before the noun: "Russia's annexation",
+    "North Korean troop deployments", "a Ukrainian drone attack"."""
+    for child in noun.children:
+        if child.dep_ in AGENT_DEPS and child.i < noun.i:
+            return child
+    for child in noun.children:
+        if child.dep_ in MODIFIER_DEPS and child.i < noun.i and child.ent_type_ in ACTOR_LABELS:
+            return child
+    return None
+
+
+def _light_verb(noun: Token) -> Token | None:
+    head = noun.head
+    if noun.dep_ in {"dobj", "obj"} and head.lemma_.lower() in LIGHT_VERBS:
+        return head
+    return None
+
+
+def nominal_frames(sent: Span, lexicon: dict[str, NominalTrigger]) -> Iterator[Frame]:
+    """Every nominal-event frame in a sentence."""
+    for noun in sent:
+        entry = _trigger_entry(noun, lexicon)
+        if entry is None:
+            continue
+        yield from _frames_for(noun, entry, lexicon)
+
+
+def _frames_for(noun: Token, entry: NominalTrigger, lexicon) -> Iterator[Frame]:
+    doc = noun.doc
+    pps = _pp_args(noun)
+    light = _light_verb(noun)
+    negated = is_negated(light) if light is not None else False
+    rel_tokens = relation_tokens(light, extra=list(doc[light.i + 1: noun.i + 1])) if light is not None else [noun]
+
+    # "a call between X and Y": every pair of members, both directions for symmetric events
+    for prep, pobj in pps:
+        if prep == "between":
+            members = conjuncts(pobj)
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    yield Frame(arg_span(a), noun, f"{text_of(rel_tokens)} between", entry.lemma, arg_span(b),
+                                "nominal-between", prep="between", negated=negated, nominal=True)
+            return
+
+    agents: list[Token] = []
+    pattern = "nominal"
+    modifier = _modifier_agent(noun)
+    if modifier is not None:
+        agents = [modifier]
+    by_agent = [pobj for prep, pobj in pps if prep in entry.agent_preps and prep not in entry.target_preps]
+    if not agents and by_agent:
+        agents = conjuncts(by_agent[0])
+    if not agents and light is not None:
+        agents, _ = logical_subjects(light)
+        pattern = "light-verb"
+    if not agents:
+        return
+    targets: list[tuple[str, Token]] = []
+    for prep, pobj in pps:
+        if prep in entry.target_preps and pobj not in by_agent:
+            targets.extend((prep, m) for m in conjuncts(pobj))
+    if light is not None:
+        # "launched an attack on Moscow and five other regions": the parser often hangs the
+        # second member on the event noun instead of on its prepositional object.
+        for sibling in conjuncts(noun)[1:]:
+            if _trigger_entry(sibling, lexicon) is None and targets:
+                targets.append((targets[0][0], sibling))
+    for prep, target in targets:
+        rel = f"{text_of(rel_tokens)} {prep}"
+        for agent in agents:
+            if agent.i == target.i:
+                continue
+            yield Frame(arg_span(agent), noun, rel, entry.lemma, arg_span(target), pattern,
+                        prep=prep, negated=negated, nominal=True)

@@ -1,0 +1,101 @@
+"""Token and span helpers shared by the frame rules: argument spans, coordination, relation text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Span, Token
+
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass"}
+OBJECT_DEPS = {"dobj", "obj"}
+CLAUSE_EDGE_DEPS = {"conj", "cc", "preconj"}
+# Dropped from an argument span: they start new clauses or coordination members.
+ARG_DROP_DEPS = CLAUSE_EDGE_DEPS | {"relcl", "advcl", "parataxis"}
+RELATIVE_PRONOUNS = {"who", "whom", "which", "that", "whose"}
+EDGE_PUNCT = set(",;:-–—\"'“”‘’()[]")
+
+
+def conjuncts(token: Token) -> list[Token]:
+    """The token and every token coordinated with it ("Russia and Belarus" -> both)."""
+    out = [token]
+    stack = [c for c in token.children if c.dep_ == "conj"]
+    while stack:
+        nxt = stack.pop(0)
+        if nxt.pos_ in {"NOUN", "PROPN", "PRON", "NUM", "ADJ", "X"} or token.pos_ == nxt.pos_:
+            out.append(nxt)
+            stack.extend(c for c in nxt.children if c.dep_ == "conj")
+    return out
+
+
+def arg_span(head: Token, *, keep_relcl: bool = False) -> Span:
+    """The argument phrase headed by ``head``, without coordinated members or new clauses."""
+    drop = CLAUSE_EDGE_DEPS if keep_relcl else ARG_DROP_DEPS
+    dropped: set[int] = set()
+    for child in head.children:
+        if child.dep_ in drop or (child.dep_ == "punct" and child.i > head.i and child.text in {",", ";"}):
+            dropped.update(t.i for t in child.subtree)
+    # the span is contiguous around the head; stop at the first dropped token on each side
+    start = head.i
+    while start - 1 >= head.left_edge.i and (start - 1) not in dropped:
+        start -= 1
+    end = head.i + 1
+    while end <= head.right_edge.i and end not in dropped:
+        end += 1
+    doc = head.doc
+    while start < head.i and (doc[start].text in EDGE_PUNCT or doc[start].dep_ == "cc"):
+        start += 1
+    while end - 1 > head.i and (doc[end - 1].text in EDGE_PUNCT or doc[end - 1].dep_ in {"cc", "punct", "case"}):
+        end -= 1
+    return doc[start:end]
+
+
+def subjects_of(verb: Token) -> list[Token]:
+    """Explicit subjects of a verb (not inherited)."""
+    return [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+
+
+def objects_of(verb: Token) -> list[Token]:
+    return [c for c in verb.children if c.dep_ in OBJECT_DEPS]
+
+
+def particle_of(verb: Token) -> Token | None:
+    return next((c for c in verb.children if c.dep_ == "prt"), None)
+
+
+def is_negated(token: Token) -> bool:
+    return any(c.dep_ == "neg" for c in token.children)
+
+
+def aux_chain(verb: Token) -> list[Token]:
+    """Auxiliaries and negation before the verb ("has not been")."""
+    return [c for c in verb.children if c.dep_ in {"aux", "auxpass", "neg"} and c.i < verb.i]
+
+
+def relation_tokens(verb: Token, *, extra: list[Token] | tuple = ()) -> list[Token]:
+    """Verb with its auxiliaries, negation and particle, plus any extra tokens, in text order."""
+    tokens = aux_chain(verb) + [verb]
+    prt = particle_of(verb)
+    if prt is not None:
+        tokens.append(prt)
+    tokens.extend(extra)
+    return sorted(set(tokens), key=lambda t: t.i)
+
+
+def text_of(tokens: list[Token]) -> str:
+    return " ".join(t.text for t in tokens)
+
+
+def verb_lemma(verb: Token) -> str:
+    """Normalised relation lemma: lower-case lemma plus particle ("shoot down")."""
+    lemma = (verb.lemma_ or verb.text).lower()
+    prt = particle_of(verb)
+    return f"{lemma} {prt.text.lower()}" if prt is not None else lemma
+
+
+def prep_objects(head: Token) -> Iterator[tuple[Token, Token]]:
+    """(preposition, object head) pairs attached to a verb or noun, including "agent" by-phrases."""
+    for child in head.children:
+        if child.dep_ in {"prep", "agent"}:
+            for pobj in child.children:
+                if pobj.dep_ in {"pobj", "pcomp"} and pobj.pos_ != "VERB":
+                    yield child, pobj

@@ -1,0 +1,144 @@
+"""The pipeline, chained: documents -> extract -> RDF store -> files. No stage logic lives here."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.documents import parse_date, read_documents
+from kg.errors import KGError
+from kg.types import Document, Extraction
+
+
+@dataclass(slots=True)
+class Summary:
+    """What a build did."""
+
+    documents: int = 0
+    sentences: int = 0
+    entities: int = 0
+    facts: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    outputs: dict[str, str] = field(default_factory=dict)
+    entity_ids: set[str] = field(default_factory=set, repr=False)
+
+    def add(self, extraction: Extraction) -> None:
+        self.documents += 1
+        self.sentences += len(extraction.sentences)
+        self.facts += len(extraction.events)
+        self.entity_ids.update(e.id for e in extraction.entities)
+        self.entities = len(self.entity_ids)
+
+
+def as_documents(inputs: Iterable[str | Path | Document], *, published=None,
+                 on_error: Callable[[KGError], None] | None = None) -> Iterator[Document]:
+    """Documents from Document objects, paths, or plain strings of text (one document each)."""
+    day = parse_date(published, "published")
+    for n, item in enumerate(inputs):
+        if isinstance(item, Document):
+            yield item
+        elif isinstance(item, Path) or (isinstance(item, str) and (item == "-" or _is_path(item))):
+            yield from read_documents([item], published=day, on_error=on_error)
+        else:
+            yield Document(id=f"text-{n + 1}", text=str(item), published=day)
+
+
+def _is_path(text: str) -> bool:
+    return "\n" not in text and len(text) < 4096 and os.path.exists(text)
+
+
+def extractions(inputs, *, published=None, workers: int = 1, model: str | None = None,
+                dask: str | None = None, on_error=None) -> Iterator[Extraction]:
+    """Extract every input document (in order), on a pool or a Dask cluster."""
+    from kg.parallel import extract_documents, extract_on_dask
+
+    documents = as_documents(inputs, published=published, on_error=on_error)
+    if dask:
+        return extract_on_dask(documents, dask, model=model)
+    return extract_documents(documents, workers=workers, model=model)
+
+
+def build_graph(inputs, *, published=None, store="memory", workers: int = 1, model: str | None = None):
+    """Build an RDF graph (an rdflib Dataset on Oxigraph) from texts, files or Documents.
+
+    Example:
+        >>> g = build_graph(["Russia invaded Ukraine on 24 February 2022."], published="2024-11-11")
+        >>> len(g) > 0
+        True
+    """
+    from kg.rdf import add_extraction
+    from kg.store import open_store
+
+    graph = open_store(store)
+    for extraction in extractions(inputs, published=published, workers=workers, model=model):
+        add_extraction(graph, extraction)
+    return graph
+
+
+def build(inputs, out_dir: str | Path | None = None, *, store: str | Path | None = None, published=None,
+          workers: int = 1, model: str | None = None, dask: str | None = None,
+          on_error: Callable[[KGError], None] | None = None,
+          progress: Callable[[Extraction], None] | None = None, html: bool = True) -> Summary:
+    """Extract ``inputs`` into a persistent store and write graph.ttl, graph.trig and graph.html.
+
+    Args:
+        out_dir: where the files go (and the store, as out_dir/store, unless ``store`` is given).
+        store: a store directory or endpoint URL to add to (incremental builds).
+    """
+    from kg.export.formats import write_graph
+    from kg.rdf import add_extraction
+    from kg.store import close_store, open_store
+
+    started = time.monotonic()
+    summary = Summary()
+    out = Path(out_dir) if out_dir is not None else None
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+    target = store if store is not None else (out / "store" if out is not None else "memory")
+    errors = 0
+
+    def count_error(err: KGError) -> None:
+        nonlocal errors
+        errors += 1
+        if on_error is not None:
+            on_error(err)
+
+    graph = open_store(target)
+    try:
+        for extraction in extractions(inputs, published=published, workers=workers, model=model,
+                                      dask=dask, on_error=count_error):
+            add_extraction(graph, extraction)
+            summary.add(extraction)
+            if progress is not None:
+                progress(extraction)
+        if out is not None:
+            for name, fmt in (("graph.ttl", "ttl"), ("graph.trig", "trig")):
+                write_graph(graph, out / name, fmt)
+                summary.outputs[fmt] = str(out / name)
+            if html:
+                write_html_atomic(graph, out / "graph.html")
+                summary.outputs["html"] = str(out / "graph.html")
+            summary.outputs["store"] = str(target)
+    finally:
+        close_store(graph)
+    summary.failed = errors
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def write_html_atomic(graph, path: Path, **options) -> dict:
+    """write_html through a temporary file and a rename: never a half-written page."""
+    from kg.export.html import write_html
+
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        info = write_html(graph, tmp, **options)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return info

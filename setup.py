@@ -1,0 +1,21 @@
+"""Copies ontologies/ and data/lexicon/ into the wheel as kg/_data (config is in pyproject.toml)."""
+
+import shutil
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.build_py import build_py
+
+ROOT = Path(__file__).parent
+SHIPPED = {"ontologies": ROOT / "ontologies", "lexicon": ROOT / "data" / "lexicon"}
+
+
+class BuildPyWithData(build_py):
+    def run(self):
+        super().run()
+        target = Path(self.build_lib) / "kg" / "_data"
+        for name, src in SHIPPED.items():
+            shutil.copytree(src, target / name, dirs_exist_ok=True)
+
+
+setup(cmdclass={"build_py": BuildPyWithData})

@@ -1,0 +1,53 @@
+"""Nominal and light-verb event rules on hand-built parses (no model)."""
+
+import pytest
+
+from kg.errors import DataError
+from kg.extract.clauses import describe
+from kg.extract.nominal import load_nominal_lexicon, nominal_frames
+
+from .test_clauses import CASES
+
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_nominal_lexicon()
+
+
+def _table(word: str) -> str:
+    """The hand-built parse (shared with the verbal-frame tests) that contains ``word``."""
+    return next(table for table, _ in CASES if f"\n        {word} " in table)
+
+
+@pytest.mark.parametrize("word,expected", [
+    # light verb + event noun + prepositional target: the agent is the verb's subject
+    ("offensive", [("The army", "launched an offensive against", "the rebels", "attack", "light-verb")]),
+    # "talks between X and Y": the members are the parties
+    ("talks", [("Israel", "hosted talks between", "Hamas", "talk", "nominal-between")]),
+    # possessive agent, "of" target
+    ("annexation", [("Turkey", "annexation of", "the region", "annex", "nominal")]),
+    # no event noun: nothing
+    ("criticised", []),
+])
+def test_nominal_frames(table_doc, lexicon, word, expected):
+    doc = table_doc(_table(word))
+    got = [(*describe(f), f.lemma, f.pattern) for f in nominal_frames(doc[:], lexicon)]
+    assert got == expected
+
+
+def test_lexicon_rows_are_validated(tmp_path):
+    bad = tmp_path / "nominal.tsv"
+    bad.write_text("id\tnoun\tlemma\tagent_preps\ttarget_preps\tsymmetric\n"
+                   "N1\tattack\tattack\tby\ton\tno\nN2\tattack\tstrike\tby\ton\tno\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"nominal.tsv:3 \[N2\]: duplicate noun 'attack'"):
+        load_nominal_lexicon(bad)
+    bad.write_text("id\tnoun\tlemma\tagent_preps\ttarget_preps\tsymmetric\nN1\tcall\tcall\tby\twith\tmaybe\n",
+                   encoding="utf-8")
+    with pytest.raises(DataError, match="symmetric must be yes or no"):
+        load_nominal_lexicon(bad)
+
+
+def test_shipped_lexicon_loads(lexicon):
+    assert lexicon["annexation"].lemma == "annex"
+    assert "between" not in lexicon["call"].target_preps and lexicon["call"].symmetric

@@ -199,8 +199,6 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
-    else:
-        sys.exit(code if isinstance(code, int) else 0)
     except Exception as exc:  # click usage errors and anything unexpected: one line, no traceback
         import click
 
@@ -209,3 +207,4 @@ def main() -> None:
             sys.exit(exc.exit_code)
         err_console.print(f"kg: internal error: {type(exc).__name__}: {exc}", markup=False)
         sys.exit(70)
+    sys.exit(code if isinstance(code, int) else 0)

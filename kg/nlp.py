@@ -61,7 +61,7 @@ def load_nlp(model: str | None = None, *, patterns: Iterable[dict] = ()) -> Lang
     nlp.add_pipe("kg_line_breaks", before="parser")
     patterns = list(patterns)
     if patterns:
-        ruler = nlp.add_pipe("entity_ruler", name="kg_entity_ruler", after="ner",
+        ruler = nlp.add_pipe("entity_ruler", name="kg_entity_ruler", before="ner",
                              config={"overwrite_ents": False, "phrase_matcher_attr": "ORTH"})
         ruler.add_patterns(patterns)
     return nlp

@@ -90,12 +90,17 @@ class Extractor:
         negated, modality = stance(trigger)
         negated = negated or frame.negated
         obj_lemma = frame.object.root.lemma_.lower() if frame.object is not None else None
-        etype = self.events.classify(frame.lemma, particle=frame.particle, prep=frame.prep,
-                                     object_lemma=obj_lemma, nominal=frame.nominal, negated=negated)
+        # a light verb whose object is an event noun: the noun's own frame carries the event
+        carried = not frame.nominal and frame.object is not None and frame.object.root.i in carriers
+        etype = None if carried else self.events.classify(
+            frame.lemma, particle=frame.particle, prep=frame.prep, object_lemma=obj_lemma,
+            negated=negated, modality=modality)
+        if etype is None and frame.nominal:
+            etype = self.events.classify(trigger.lemma_.lower(), prep=frame.prep, nominal=True,
+                                         negated=negated, modality=modality)
         subject = resolver.resolve(frame.subject, index, role="actor")
         obj = None
         if frame.object is not None:
-            carried = not frame.nominal and frame.object.root.i in carriers
             role = "place" if etype is not None and etype.cameo[:2] in PLACE_TARGET_ROOTS else "actor"
             obj = resolver.resolve(frame.object, index, role=role)
             if carried and obj.entity is not None:

@@ -84,6 +84,17 @@ def _pp_args(noun: Token) -> list[tuple[str, Token]]:
     return out
 
 
+def _split_on_and(span: Span) -> list[Span]:
+    """Members of a flat coordination the parser did not build ("X and Y" under one head)."""
+    members, start = [], span.start
+    for token in span:
+        if token.lower_ in {"and", "&"}:
+            members.append(span.doc[start: token.i])
+            start = token.i + 1
+    members.append(span.doc[start: span.end])
+    return [m for m in members if len(m) and any(t.pos_ in {"PROPN", "NOUN", "PRON"} for t in m)]
+
+
 def _modifier_agent(noun: Token) -> Token | None:
     """A possessive or an entity-like modifier before the noun: "Russia's annexation",
     "North Korean troop deployments", "a Ukrainian drone attack"."""
@@ -122,11 +133,14 @@ def _frames_for(noun: Token, entry: NominalTrigger, lexicon) -> Iterator[Frame]:
     # "a call between X and Y": every pair of members, both directions for symmetric events
     for prep, pobj in pps:
         if prep == "between":
-            members = conjuncts(pobj)
+            members = [arg_span(m) for m in conjuncts(pobj)]
+            if len(members) < 2:
+                members = _split_on_and(doc[pobj.left_edge.i: pobj.right_edge.i + 1])
+            rel = f"{text_of(rel_tokens)} between"
             for i, a in enumerate(members):
                 for b in members[i + 1:]:
-                    yield Frame(arg_span(a), noun, f"{text_of(rel_tokens)} between", entry.lemma, arg_span(b),
-                                "nominal-between", prep="between", negated=negated, nominal=True)
+                    yield Frame(a, noun, rel, entry.lemma, b, "nominal-between", prep="between",
+                                negated=negated, nominal=True)
             return
 
     agents: list[Token] = []
@@ -146,6 +160,11 @@ def _frames_for(noun: Token, entry: NominalTrigger, lexicon) -> Iterator[Frame]:
     for prep, pobj in pps:
         if prep in entry.target_preps and pobj not in by_agent:
             targets.extend((prep, m) for m in conjuncts(pobj))
+    if not targets and by_agent:
+        # "the presence of troops in the region": the place often hangs on the agent noun
+        for prep, pobj in _pp_args(by_agent[0]):
+            if prep in entry.target_preps and prep not in entry.agent_preps:
+                targets.extend((prep, m) for m in conjuncts(pobj))
     if light is not None:
         # "launched an attack on Moscow and five other regions": the parser often hangs the
         # second member on the event noun instead of on its prepositional object.

@@ -82,7 +82,14 @@ def relation_tokens(verb: Token, *, extra: list[Token] | tuple = ()) -> list[Tok
 
 
 def text_of(tokens: list[Token]) -> str:
-    return " ".join(t.text for t in tokens)
+    """Tokens as written: original spacing between neighbours, one space across gaps."""
+    parts: list[str] = []
+    for n, token in enumerate(tokens):
+        if n:
+            prev = tokens[n - 1]
+            parts.append(prev.whitespace_ if token.i == prev.i + 1 else " ")
+        parts.append(token.text)
+    return "".join(parts)
 
 
 def verb_lemma(verb: Token) -> str:

@@ -1,0 +1,178 @@
+"""Rule-based coreference: pronouns and definite descriptions -> earlier entity mentions.
+
+Antecedents are the entity mentions seen so far in a document, each with its sentence, offset,
+type, number and whether it was a subject. Pronouns pick the nearest compatible antecedent
+(subjects first across sentences); "the country" the nearest country; "the president" or
+"the Kremlin leader" the person whose title and country match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from kg.extract.gazetteer import name_key, titles_in
+
+MALE = frozenset({"he", "him", "his", "himself"})
+FEMALE = frozenset({"she", "her", "hers", "herself"})
+NEUTER = frozenset({"it", "its", "itself"})
+PLURAL = frozenset({"they", "them", "their", "theirs", "themselves"})
+PRONOUNS = MALE | FEMALE | NEUTER | PLURAL
+COUNTRY_NOUNS = frozenset({"country", "nation"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "agent"})
+# Bodies that own things and act; cities and regions are poorer antecedents of "it"/"its".
+_ACTOR_TYPES = frozenset({"Country", "Organization", "Group"})
+_PERSON_WINDOW = 3
+_THING_WINDOW = 2
+_MAX_TITLE = 4  # words in the longest title ("national security adviser")
+
+
+@dataclass(frozen=True, slots=True)
+class Antecedent:
+    """An entity mention that later pronouns and descriptions may refer to."""
+
+    entity: str
+    type: str
+    text: str  # the name it was written with, reported as Mention.resolved_from
+    sent_index: int
+    start: int
+    end: int
+    subject: bool = False
+    plural: bool = False
+    gender: str | None = None
+
+
+@dataclass(slots=True)
+class Person:
+    """What a document says about a person: title words and country."""
+
+    entity: str
+    titles: set[str]
+    country: str | None = None
+    leader: bool = False
+    last_seen: int = -1
+
+
+def is_subject(token: Token) -> bool:
+    """True when the token (or the head of its flat name) is a clause subject."""
+    while token.dep_ in ("compound", "flat", "appos", "poss") and token.head is not token:
+        token = token.head
+    return token.dep_ in SUBJECT_DEPS
+
+
+def pronoun_of(span: Span) -> Token | None:
+    """The pronoun token when the span is a bare personal pronoun, else None."""
+    words = [t for t in span if not t.is_punct]
+    if len(words) == 1 and words[0].lower_ in PRONOUNS:
+        return words[0]
+    return None
+
+
+def _ranked(candidates: list[Antecedent], sent_index: int, prefer=lambda a: 0) -> list[Antecedent]:
+    """Order candidates: nearer sentences first; then a preference; subjects; proximity."""
+
+    def key(a: Antecedent):
+        distance = sent_index - a.sent_index
+        if distance == 0:
+            return (0, prefer(a), not a.subject, -a.start)
+        return (distance, prefer(a), not a.subject, a.start if a.subject else -a.start)
+
+    return sorted(candidates, key=key)
+
+
+def resolve_pronoun(
+    pronoun: Token, sent_index: int, antecedents: list[Antecedent]
+) -> Antecedent | None:
+    """The antecedent of a personal pronoun, or None when no compatible one is near."""
+    word = pronoun.lower_
+    if pronoun.dep_ == "expl":
+        return None
+    before = [a for a in antecedents if a.start < pronoun.idx]
+    if word in MALE or word in FEMALE:
+        gender = "m" if word in MALE else "f"
+        pool = [
+            a for a in before
+            if a.type == "Person" and a.gender in (None, gender)
+            and sent_index - a.sent_index <= _PERSON_WINDOW
+        ]
+        ranked = _ranked(pool, sent_index)
+        return ranked[0] if ranked else None
+    near = [a for a in before if a.type != "Person" and sent_index - a.sent_index <= _THING_WINDOW]
+    if word in NEUTER:
+        if word == "it" and not _nearest_np_is_entity(pronoun, near):
+            return None  # "it" usually stands for an event or a thing, not an entity
+        pool = [a for a in near if not a.plural]
+        ranked = _ranked(pool, sent_index, lambda a: a.type not in _ACTOR_TYPES)
+        return ranked[0] if ranked else None
+    plural = [a for a in near if a.plural]
+    ranked = _ranked(plural, sent_index) or _ranked(
+        [a for a in near if a.type in _ACTOR_TYPES], sent_index
+    )
+    return ranked[0] if ranked else None
+
+
+def _nearest_np_is_entity(pronoun: Token, near: list[Antecedent]) -> bool:
+    """Whether the closest preceding singular noun phrase (this or the last sentence) is one of
+    ``near``; a closer plain noun ("the call", "the deal") means "it" is that thing."""
+    doc = pronoun.doc
+    first = pronoun.sent.start
+    if first > 0:
+        first = doc[first - 1].sent.start
+    for i in range(pronoun.i - 1, first - 1, -1):
+        tok = doc[i]
+        if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in ("compound", "poss", "amod"):
+            continue
+        if tok.tag_ in ("NNS", "NNPS"):
+            continue
+        if tok.ent_type_ == "PERSON":
+            continue
+        return any(a.start <= tok.idx < a.end for a in near)
+    return False
+
+
+def resolve_country_noun(sent_index: int, start: int, antecedents: list[Antecedent]):
+    """"the country" / "the nation" -> the nearest preceding country antecedent."""
+    pool = [
+        a for a in antecedents
+        if a.type == "Country" and a.start < start and sent_index - a.sent_index <= _PERSON_WINDOW
+    ]
+    ranked = _ranked(pool, sent_index)
+    return ranked[0] if ranked else None
+
+
+def match_person(
+    title: str, leader: bool, country: str | None, people: dict[str, Person]
+) -> Person | None:
+    """The most recently seen person with this title (any head-of-state title when the
+    description says "leader") and, when given, this country."""
+    best: Person | None = None
+    for person in people.values():
+        if country is not None and person.country != country:
+            continue
+        if title == "leader":
+            ok = person.leader
+        else:
+            ok = title in person.titles
+        if ok and (best is None or person.last_seen > best.last_seen):
+            best = person
+    return best
+
+
+def title_at_end(core: Span, titles: dict[str, bool]) -> tuple[str, int] | None:
+    """The title key a span ends with and its length in tokens ("the Russian president" ->
+    ("president", 1); "the President-elect" -> ("president elect", 3))."""
+    for n in range(min(_MAX_TITLE + 2, len(core)), 0, -1):
+        key = name_key(core[len(core) - n :].text)
+        if key in titles:
+            return key, n
+    return None
+
+
+def new_person(entity_id: str, country: str | None, gaz_role: str | None, titles) -> Person:
+    """A person record seeded with the titles of the gazetteer's role, unless a former one."""
+    person = Person(entity=entity_id, titles=set(), country=country)
+    if gaz_role and not gaz_role.lower().startswith("former"):
+        person.titles |= titles_in(gaz_role, titles)
+    person.leader = any(titles.get(t) for t in person.titles)
+    return person

@@ -1,0 +1,421 @@
+"""Argument spans -> Mentions with canonical entity ids; the entities a document refers to.
+
+One :class:`EntityResolver` per document: it sees every sentence in order (``observe``), links
+argument spans (``resolve``) through names, titles, demonyms, the gazetteer and rule-based
+coreference, and finally lists the entities its mentions point to (``entities``). Entity ids
+are slugs of canonical names ("donald-trump"), the same in every document and process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from kg.extract import coref
+from kg.extract.coref import Antecedent, Person
+from kg.extract.gazetteer import (
+    SPACY_LABELS,
+    GazEntry,
+    Gazetteer,
+    name_key,
+    slugify,
+    strip_possessive,
+    titles_in,
+)
+from kg.types import Entity, Mention
+
+__all__ = ["EntityResolver", "Gazetteer", "GazEntry"]
+
+ENTITY_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
+)
+LABEL_TYPES = {
+    "PERSON": "Person",
+    "ORG": "Organization",
+    "GPE": "GeopoliticalEntity",
+    "LOC": "Location",
+    "FAC": "Facility",
+    "NORP": "Group",
+}
+DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+PLACE_PREPS = frozenset({"in", "at", "on", "over", "near", "across", "inside", "into", "outside"})
+_TITLE_GLUE = frozenset({"-", "elect", "former", "then", "acting", "interim", "'s", "\u2019s"})
+_MAX_NGRAM = 4
+
+
+@dataclass(slots=True)
+class _Record:
+    """A canonical entity as the document knows it so far (aliases grow as mentions come)."""
+
+    id: str
+    name: str
+    type: str
+    wikidata: str | None = None
+    country: str | None = None
+    sector: str | None = None
+    role: str | None = None
+    gender: str | None = None
+    aliases: set[str] = field(default_factory=set)
+
+
+def _label(record: _Record) -> str | None:
+    label = SPACY_LABELS.get(record.type)
+    return None if label == "MISC" else label
+
+
+def _core(span: Span) -> Span:
+    """The span without leading determiners/punctuation and trailing punctuation."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ in DETERMINERS or doc[start].is_punct):
+        start += 1
+    while end > start and doc[end - 1].is_punct:
+        end -= 1
+    return doc[start:end]
+
+
+def _is_plural(token: Token) -> bool:
+    return token.tag_ in ("NNS", "NNPS")
+
+
+class EntityResolver:
+    """Per-document state: canonical entities seen so far and antecedents for coreference.
+
+    Example:
+        >>> resolver = EntityResolver(Gazetteer.load(), "doc-1")
+        >>> for i, sent in enumerate(doc.sents):  # doc: a parsed spaCy Doc
+        ...     resolver.observe(sent, i)
+        ...     mention = resolver.resolve(sent[0:2], i)
+    """
+
+    def __init__(self, gazetteer: Gazetteer, doc_id: str):
+        self.gaz = gazetteer
+        self.doc_id = doc_id
+        self._records: dict[str, _Record] = {}
+        self._used: set[str] = set()
+        self._aliases: dict[str, str] = {}  # name key -> entity id, this document only
+        self._antecedents: list[Antecedent] = []
+        self._spans: set[tuple[int, int]] = set()
+        self._people: dict[str, Person] = {}
+        self._doc_roles: set[str] = set()
+        self._title_words = {w for key in gazetteer.titles for w in key.split()} | _TITLE_GLUE
+
+    # ------------------------------------------------------------------ public API
+    def observe(self, sent: Span, sent_index: int) -> None:
+        """Called once per sentence, in order, BEFORE resolve() is called for that sentence's args:
+        registers its named entities (doc.ents inside it), titles and appositions as antecedents."""
+        for ent in sent.ents:
+            if ent.label_ not in ENTITY_LABELS:
+                continue
+            if ent.root.dep_ in ("amod", "compound") and ent.label_ != "PERSON":
+                continue  # "US intelligence", "Russian drones": a modifier, not a referent
+            if ent.label_ == "NORP" and ent.root.pos_ == "ADJ":
+                continue
+            role = "place" if ent.root.head.lower_ in PLACE_PREPS else "actor"
+            entity_id = None
+            if ent.root.left_edge.i < ent.start and self.gaz.lookup(ent.text) is None:
+                # "Russia's Defence Ministry": the phrase is a group, not an entity of its own
+                np = ent.doc[ent.root.left_edge.i : ent.end]
+                entity_id = self._group(np, ent.root, sent_index)
+            entity_id = entity_id or self._link_ent(ent, role)
+            if entity_id is None:
+                continue
+            if ent.label_ == "PERSON" or self._records[entity_id].type == "Person":
+                self._note_titles(ent, entity_id)
+            self._add_antecedent(entity_id, ent, sent_index, self._clean_name(ent))
+
+    def resolve(self, span: Span, sent_index: int, role: str = "actor") -> Mention:
+        """Argument span -> Mention (doc-level char offsets, text as written, label, entity id or None).
+        role is "actor" (subject/agent/recipient: Washington/Moscow/the Kremlin -> the country) or
+        "place" (target of a physical attack or a location: Moscow stays the city)."""
+        base = dict(
+            doc_id=self.doc_id, sent_index=sent_index, start=span.start_char,
+            end=span.end_char, text=span.text,
+        )
+        core = _core(span)
+        if len(core) == 0:
+            return Mention(**base)
+        pronoun = coref.pronoun_of(core)
+        if pronoun is not None:
+            antecedent = coref.resolve_pronoun(pronoun, sent_index, self._antecedents)
+            if antecedent is None:
+                return Mention(**base)
+            self._used.add(antecedent.entity)
+            self._add_antecedent(antecedent.entity, core, sent_index, antecedent.text)
+            record = self._records[antecedent.entity]
+            return Mention(
+                **base, label=_label(record), entity=record.id, resolved_from=antecedent.text
+            )
+        linked = self._link(span, core, sent_index, role)
+        if linked is None:
+            return Mention(**base)
+        entity_id, label, resolved_from = linked
+        self._used.add(entity_id)
+        self._add_antecedent(entity_id, core, sent_index, resolved_from or core.text)
+        return Mention(**base, label=label, entity=entity_id, resolved_from=resolved_from)
+
+    def entities(self) -> tuple[Entity, ...]:
+        """Every entity that some resolved Mention points to, sorted by id, with aliases seen."""
+        out = []
+        for entity_id in sorted(self._used):
+            r = self._records[entity_id]
+            aliases = tuple(sorted(a for a in r.aliases if a != r.name))
+            out.append(
+                Entity(
+                    id=r.id, name=r.name, type=r.type, aliases=aliases, wikidata=r.wikidata,
+                    country=r.country, sector=r.sector, role=r.role,
+                )
+            )
+        return tuple(out)
+
+    # ------------------------------------------------------------------ linking
+    def _link(self, span: Span, core: Span, sent_index: int, role: str):
+        """(entity id, label, resolved_from) for a non-pronoun span, or None."""
+        root = core.root
+        has_det = span[0].lower_ in DETERMINERS
+        if has_det and len(core) == 1 and root.lemma_.lower() in coref.COUNTRY_NOUNS:
+            ant = coref.resolve_country_noun(sent_index, span.start_char, self._antecedents)
+            return (ant.entity, "GPE", ant.text) if ant else None
+        title = coref.title_at_end(core, self.gaz.titles)
+        if title is not None and not _is_plural(root) and (has_det or title[1] < len(core)):
+            if not any(e.label_ == "PERSON" for e in core.ents):
+                found = self._describe(core, *title)
+                return (found, "PERSON", self._records[found].name) if found else None
+        hit = self._lookup_phrase(core, root, self._gaz_alias)
+        if hit is None:
+            group = self._group(core, root, sent_index)
+            if group is not None:
+                return group, "NORP", None
+            hit = self._lookup_phrase(core, root, self._doc_alias)
+        if hit is not None:
+            entity_id = self._represented(hit, role)
+            return entity_id, _label(self._records[entity_id]), None
+        demonym = self.gaz.demonym(core.text)
+        if demonym is not None and root.pos_ in ("PROPN", "NOUN", "ADJ"):
+            entity_id = self._represented(self._from_entry(demonym), role)
+            return entity_id, "GPE", None
+        ent = self._head_ent(core, root)
+        if ent is not None:
+            entity_id = self._link_ent(ent, role)
+            if entity_id is not None:
+                if ent.label_ == "PERSON":
+                    self._note_titles(ent, entity_id)
+                return entity_id, ent.label_, None
+        return None
+
+    def _represented(self, entity_id: str, role: str) -> str:
+        """Moscow/the Kremlin -> russia when acting; the city itself as a place."""
+        entry = self.gaz.get(entity_id)
+        if role == "actor" and entry is not None and entry.represents:
+            return self._from_entry(self.gaz.entries[entry.represents])
+        return entity_id
+
+    def _gaz_alias(self, text: str) -> str | None:
+        entry = self.gaz.lookup(text)
+        return self._from_entry(entry) if entry is not None else None
+
+    def _doc_alias(self, text: str) -> str | None:
+        return self._aliases.get(name_key(text))
+
+    def _lookup_phrase(self, core: Span, root: Token, find) -> str | None:
+        """A name ending at the span's head ("the US State Department", "Russian President
+        Vladimir Putin" -> its longest suffix that ``find`` knows)."""
+        doc = core.doc
+        end = root.i + 1
+        while end < core.end and doc[end].dep_ in ("flat", "compound") and doc[end].head == root:
+            end += 1
+        for start in range(core.start, end):
+            phrase = doc[start:end]
+            if not phrase.text[:1].isupper():
+                continue  # names start with a capital; "officials", "response" are no names
+            entity_id = find(phrase.text)
+            if entity_id is not None:
+                self._records[entity_id].aliases.add(strip_possessive(phrase.text))
+                return entity_id
+        return None
+
+    def _head_ent(self, core: Span, root: Token) -> Span | None:
+        """The named entity that is the argument: contains the head, is its apposition, or
+        follows a title head ("President-elect Donald Trump")."""
+        ents = [e for e in core.ents if e.label_ in ENTITY_LABELS]
+        for ent in ents:
+            if ent.start <= root.i < ent.end:
+                return ent
+        for child in root.children:
+            if child.dep_ == "appos":
+                for ent in ents:
+                    if ent.start <= child.i < ent.end:
+                        return ent
+        if root.lower_ in self._title_words:
+            return next((e for e in ents if e.label_ == "PERSON"), None)
+        return None
+
+    def _group(self, core: Span, root: Token, sent_index: int) -> str | None:
+        """"Ukrainian forces" / "Russia's Defence Ministry" -> the country's sector group."""
+        doc, groups = core.doc, self.gaz.groups
+        head_start, sector = None, None
+        for n in range(min(_MAX_NGRAM, root.i - core.start + 1), 0, -1):
+            key = name_key(doc[root.i - n + 1 : root.i + 1].text)
+            if key in groups:
+                head_start, sector = root.i - n + 1, groups[key]
+                break
+        for c in reversed([c for c in root.lefts if c.dep_ == "compound"] if sector is None else []):
+            for first in (c.left_edge.i, c.i):
+                if name_key(doc[first : c.i + 1].text) in groups:
+                    head_start, sector = first, groups[name_key(doc[first : c.i + 1].text)]
+                    break
+            if sector is not None:
+                break
+        if sector is None:
+            return None
+        found = self.gaz.country_in(doc, core.start, head_start)
+        country, alias_start = found if found else (self._owner_country(core, head_start, sent_index), None)
+        if country is None:
+            return None
+        group_id = f"{country.id}-{sector}"
+        if group_id not in self._records:
+            self._records[group_id] = _Record(
+                id=group_id, name=f"{self.gaz.primary_demonym(country)} {sector}", type="Group",
+                country=self._from_entry(country), sector=sector,
+            )
+        if alias_start is not None:  # "its troops" is no name of the group
+            self._records[group_id].aliases.add(doc[alias_start : root.i + 1].text)
+        return group_id
+
+    def _owner_country(self, core: Span, head_start: int, sent_index: int) -> GazEntry | None:
+        """The country behind a possessive pronoun ("its air defence systems", "their troops")."""
+        for tok in core.doc[core.start : head_start]:
+            if tok.lower_ in ("its", "their"):
+                ant = coref.resolve_pronoun(tok, sent_index, self._antecedents)
+                if ant is None:
+                    return None
+                record = self._records[ant.entity]
+                owner = ant.entity if record.type == "Country" else record.country
+                entry = self.gaz.get(owner) if owner else None
+                return entry if entry is not None and entry.type == "Country" else None
+        return None
+
+    # ------------------------------------------------------------------ people and titles
+    def _describe(self, core: Span, title: str, title_len: int) -> str | None:
+        """"the President-elect", "the Kremlin leader" -> the matching person's id."""
+        found = self.gaz.country_in(core.doc, core.start, core.end - title_len)
+        country_id = self._from_entry(found[0]) if found else None
+        person = coref.match_person(title, title == "leader", country_id, self._people)
+        if person is not None:
+            return person.entity
+        holder = self.gaz.current_holder(title, country_id) if country_id else None
+        return self._from_entry(holder) if holder is not None else None
+
+    def _note_titles(self, ent: Span, entity_id: str) -> None:
+        """Record the titles written before or in apposition to a person's name."""
+        doc, titles = ent.doc, self.gaz.titles
+        person = self._person(entity_id)
+        person.last_seen = max(person.last_seen, ent.start_char)
+        start = ent.start
+        while start > ent.sent.start and (
+            doc[start - 1].lower_ in self._title_words or doc[start - 1].ent_type_ in ("GPE", "NORP")
+        ):
+            start -= 1
+        role_span = doc[start : ent.start]
+        if not titles_in(role_span.text, titles):
+            appos = [c for c in ent.root.children if c.dep_ == "appos" and not c.ent_type_]
+            role_span = doc[appos[0].left_edge.i : appos[0].right_edge.i + 1] if appos else doc[0:0]
+        found = titles_in(role_span.text, titles)
+        if not found:
+            return
+        person.titles |= found
+        person.leader = any(titles.get(t) for t in person.titles)
+        record = self._records[entity_id]
+        if entity_id not in self._doc_roles:
+            record.role = _core(role_span).text  # the document's own words beat the gazetteer's
+            self._doc_roles.add(entity_id)
+        country = self.gaz.country_in(doc, role_span.start, role_span.end)
+        if country is not None and person.country is None:
+            person.country = record.country = self._from_entry(country[0])
+
+    # ------------------------------------------------------------------ records
+    def _clean_name(self, ent: Span) -> str:
+        """An entity's name as written, without determiner, possessive or leading titles."""
+        tokens = list(_core(ent))
+        while ent.label_ == "PERSON" and len(tokens) > 1 and tokens[0].lower_ in self._title_words:
+            tokens.pop(0)
+        while tokens and tokens[-1].lower_ in ("'s", "\u2019s", "'"):
+            tokens.pop()
+        if not tokens:
+            return ent.text
+        return strip_possessive(ent.doc[tokens[0].i : tokens[-1].i + 1].text)
+
+    def _link_ent(self, ent: Span, role: str) -> str | None:
+        """A named entity -> canonical id (document alias, gazetteer, surname, or new slug)."""
+        name = self._clean_name(ent)
+        key = name_key(name)
+        if not key:
+            return None
+        entity_id = self._aliases.get(key)
+        if entity_id is None:
+            entry = self.gaz.lookup(name)
+            if entry is None and ent.label_ == "NORP":
+                entry = self.gaz.demonym(name)
+            if entry is not None:
+                entity_id = self._from_entry(entry)
+            else:
+                entity_id = self._new_record(name, LABEL_TYPES.get(ent.label_, "OtherEntity"))
+        self._aliases.setdefault(key, entity_id)
+        self._records[entity_id].aliases.add(name)
+        return self._represented(entity_id, role)
+
+    def _new_record(self, name: str, type_: str) -> str:
+        entity_id = slugify(name)
+        if entity_id not in self._records:
+            self._records[entity_id] = _Record(id=entity_id, name=name, type=type_)
+            self._register_names(entity_id, name, type_)
+        return entity_id
+
+    def _from_entry(self, entry: GazEntry) -> str:
+        """Make (once) the document record of a gazetteer entry; returns its id."""
+        if entry.id not in self._records:
+            self._records[entry.id] = _Record(
+                id=entry.id, name=entry.name, type=entry.type, wikidata=entry.wikidata,
+                country=entry.country, role=entry.role, gender=entry.gender,
+            )
+            self._register_names(entry.id, entry.name, entry.type)
+        return entry.id
+
+    def _register_names(self, entity_id: str, name: str, type_: str) -> None:
+        """Short forms later mentions in this document may use: a person's surname, the last
+        word of a publication ("The Washington Post" -> "the Post")."""
+        self._aliases.setdefault(name_key(name), entity_id)
+        words = name.split()
+        if type_ == "Person" and len(words) > 1:
+            self._aliases.setdefault(name_key(words[-1]), entity_id)
+        elif type_ == "Organization" and len(words) > 2 and words[0] == "The":
+            self._aliases.setdefault(name_key(words[-1]), entity_id)
+
+    def _add_antecedent(self, entity_id: str, span: Span, sent_index: int, text: str) -> None:
+        if (span.start_char, span.end_char) in self._spans:
+            return
+        self._spans.add((span.start_char, span.end_char))
+        record = self._records[entity_id]
+        root = span.root
+        self._antecedents.append(
+            Antecedent(
+                entity=entity_id, type=record.type, text=text, sent_index=sent_index,
+                start=span.start_char, end=span.end_char, subject=coref.is_subject(root),
+                plural=_is_plural(root),
+                gender=record.gender,
+            )
+        )
+        if record.type == "Person":
+            person = self._person(entity_id)
+            person.last_seen = max(person.last_seen, span.start_char)
+
+    def _person(self, entity_id: str) -> Person:
+        """The title/country record of a person, started from the gazetteer's current role."""
+        if entity_id not in self._people:
+            entry = self.gaz.get(entity_id)
+            self._people[entity_id] = coref.new_person(
+                entity_id, self._records[entity_id].country, entry.role if entry else None,
+                self.gaz.titles,
+            )
+        return self._people[entity_id]

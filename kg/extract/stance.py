@@ -1,0 +1,430 @@
+"""How an event is told: negation, modality, who is cited as its source, quotes and place.
+
+All functions read the dependency parse around a trigger token (a verb such as "invaded" or a
+noun such as "attack"); none needs a particular model, so unit tests build Docs by hand.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+MODALITIES = ("asserted", "reported", "intended", "hypothetical", "requested")
+
+_NEG_WORDS = frozenset({"not", "n't", "never", "no", "nor", "neither", "nt"})
+# Verbs whose complement did not (or will not) happen: "refused to meet", "failed to reach".
+_NEG_GOVERNORS = frozenset({"refuse", "decline", "fail", "neglect", "refrain", "avoid", "deny",
+                            "cease", "stop"})
+_HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should", "'d"})
+# the future of an actor's own act is an intent, as CAMEO codes "X will provide aid"
+_FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+_CONDITIONAL_MARKS = frozenset({"if", "unless", "whether"})
+_REPORTED_ADVERBS = frozenset({"reportedly", "allegedly", "purportedly", "reputedly",
+                               "supposedly", "apparently", "ostensibly"})
+# Communication verbs: their clausal complement is reported by their subject.
+_SAY = frozenset({"say", "tell", "report", "claim", "allege", "state", "announce", "add",
+                  "write", "note", "mention", "indicate", "suggest", "confirm", "insist",
+                  "explain", "argue", "declare", "stress", "emphasise", "emphasize", "tweet",
+                  "post", "acknowledge", "admit", "deny", "warn", "reveal", "disclose",
+                  "assert", "contend", "maintain", "testify", "recount", "quote", "reiterate",
+                  "remark", "comment", "predict", "estimate"})
+# Passive "X is said/believed to ..." reports without naming the source.
+_PASSIVE_REPORT = _SAY | frozenset({"believe", "think", "understand", "rumour", "rumor",
+                                    "expect", "know", "see", "consider", "fear"})
+_INTENT = frozenset({"vow", "promise", "pledge", "threaten", "plan", "intend", "aim", "want",
+                     "wish", "seek", "hope", "prepare", "agree", "offer", "decide", "resolve",
+                     "commit", "attempt", "try", "propose", "mean", "expect", "vote",
+                     "eager", "ready", "willing", "determined", "keen", "prepared", "set",
+                     "poised", "likely", "due", "about"})
+_REQUEST = frozenset({"urge", "ask", "request", "appeal", "implore", "beg", "press", "advise",
+                      "encourage", "instruct", "order", "tell", "invite", "push", "pressure",
+                      "pressurise", "pressurize", "demand", "insist", "exhort", "command",
+                      "direct", "persuade", "lobby", "petition", "recommend"})
+# "called on/upon X to", "appealed to X to": the request verb needs its preposition.
+_REQUEST_WITH_PREP = frozenset({"call", "appeal", "plead", "press"})
+_REPORT_NOUNS = frozenset({"report", "claim", "allegation", "rumour", "rumor", "speculation",
+                           "account", "story", "reporting"})
+_INTENT_NOUNS = frozenset({"plan", "pledge", "promise", "vow", "threat", "intention", "intent",
+                           "bid", "offer", "proposal", "desire", "willingness", "interest",
+                           "readiness", "wish", "goal", "aim", "commitment", "hope", "effort",
+                           "attempt", "preparation"})
+_REQUEST_NOUNS = frozenset({"call", "appeal", "request", "demand", "plea", "ultimatum"})
+_SOURCE_NOUNS = frozenset({"report", "statement", "article", "story", "interview", "analysis",
+                           "investigation", "study", "survey", "account", "briefing"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_PLACE_PREPS = frozenset({"in", "at", "near", "over", "inside", "outside", "across", "around",
+                          "throughout", "within", "off", "along", "beside"})
+_CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "parataxis", "csubj",
+                          "pcomp"})
+_OPEN_QUOTES = {"“": "”", "‘": "’", "«": "»", '"': '"', "``": "''"}
+
+
+# ---------------------------------------------------------------- clause structure
+
+def clause_head(trigger: Token) -> Token:
+    """The verb heading the clause of a trigger: the trigger itself when it is a verb."""
+    tok = trigger
+    for _ in range(12):
+        if tok.pos_ in ("VERB", "AUX") or tok.head.i == tok.i:
+            return tok
+        tok = tok.head
+    return tok
+
+
+def clause_tokens(head: Token) -> list[Token]:
+    """Tokens of the clause headed by ``head``, without its embedded clauses."""
+    skip: set[int] = set()
+    for child in head.children:
+        if child.dep_ in _CLAUSE_DEPS or (child.dep_ == "conj" and child.pos_ in ("VERB", "AUX")):
+            skip.update(t.i for t in child.subtree)
+    return [t for t in head.subtree if t.i not in skip]
+
+
+def _noun_chain(trigger: Token):
+    """(token, head) pairs from a nominal trigger up to the verb of its clause."""
+    tok = trigger
+    for _ in range(8):
+        if tok.pos_ in ("VERB", "AUX") or tok.head.i == tok.i:
+            return
+        yield tok, tok.head
+        tok = tok.head
+
+
+# ---------------------------------------------------------------- negation and modality
+
+def stance(trigger: Token) -> tuple[bool, str]:
+    """(negated, modality) of the clause of ``trigger``.
+
+    Modality is one of ``asserted``, ``reported``, ``intended``, ``hypothetical``,
+    ``requested``; the nearest cue wins ("reportedly vowed to attack": the attack is intended).
+
+    Example:
+        >>> # "Trump urged Putin not to escalate": (True, "requested") for "escalate"
+    """
+    return _negated(trigger), _modality(trigger)
+
+
+def _has_negation(tok: Token) -> bool:
+    for child in tok.children:
+        low = child.lower_
+        if child.dep_ == "neg" or (child.dep_ in ("advmod", "det") and low in _NEG_WORDS):
+            return True
+        if child.dep_ == "advmod" and any(g.lower_ in _NEG_WORDS for g in child.children):
+            return True  # "no longer", "not any more"
+    return False
+
+
+def _negated(trigger: Token) -> bool:
+    negated = False
+    if trigger.pos_ not in ("VERB", "AUX"):
+        negated = _has_negation(trigger) or trigger.head.lower_ == "without"
+    head = clause_head(trigger)
+    negated = negated or _has_negation(head)
+    if head.dep_ == "conj" and not negated and _bare(head, "neg") and head.tag_ == head.head.tag_:
+        negated = _has_negation(head.head)  # "did not meet or call"
+    gov = _governor(head)
+    if gov is not None and gov.lemma_.lower() in _NEG_GOVERNORS:
+        # "did not refuse to meet" cancels out
+        negated = negated != (not _has_negation(gov))
+    return negated
+
+
+def _bare(conj: Token, *deps: str) -> bool:
+    """A conjunct without subject or auxiliary of its own, sharing those of the verb before it."""
+    own = ("nsubj", "nsubjpass", "aux", "auxpass", *deps)
+    return not any(c.dep_ in own for c in conj.children)
+
+
+def _governor(head: Token) -> Token | None:
+    """The verb (or adjective) a complement clause depends on: "refused" for "to make"."""
+    if head.dep_ in ("xcomp", "ccomp"):
+        return head.head
+    if head.dep_ == "pcomp" and head.head.dep_ == "prep":  # "refrained from attacking"
+        return head.head.head
+    return None
+
+
+def _own_modality(tok: Token) -> str | None:
+    for child in tok.children:
+        low = child.lower_
+        if child.dep_ in ("aux", "auxpass") and low in _HYPOTHETICAL_AUX:
+            return "hypothetical"
+        if child.dep_ == "aux" and low in _FUTURE_AUX:
+            return "intended"
+        if child.dep_ == "aux" and low == "must":
+            return "requested"
+        if child.dep_ == "mark" and low in _CONDITIONAL_MARKS:
+            return "hypothetical"
+        if child.dep_ == "advmod" and low in _REPORTED_ADVERBS:
+            return "reported"
+        if child.dep_ == "prep" and low == "according":
+            return "reported"
+    return None
+
+
+def _governed_modality(tok: Token, parent: Token) -> str | None:
+    """Modality a governing word gives its complement ``tok``."""
+    lem = parent.lemma_.lower()
+    dep = tok.dep_
+    if dep in ("xcomp", "ccomp"):
+        if lem in _REQUEST and (dep == "xcomp" or lem in ("demand", "insist", "urge", "ask",
+                                                            "request", "recommend")):
+            return "requested"
+        if lem in _REQUEST_WITH_PREP and any(
+                c.dep_ in ("prep", "prt") and c.lower_ in ("on", "upon", "to", "for", "with")
+                for c in parent.children):
+            return "requested"
+        if dep == "xcomp" and lem in _INTENT:
+            return "intended"
+        if dep == "xcomp" and lem in _PASSIVE_REPORT and any(
+                c.dep_ in ("auxpass", "nsubjpass") for c in parent.children):
+            return "reported"
+        if dep == "ccomp" and lem in _SAY:
+            return "reported"
+    if dep == "pcomp" and parent.dep_ == "prep" and parent.head.lemma_.lower() in _INTENT:
+        return "intended"  # "committed to ending", "aimed at reaching"
+    if dep in ("acl", "relcl", "xcomp") and parent.pos_ in ("NOUN", "PROPN"):
+        return _noun_modality(parent)
+    return None
+
+
+def _noun_modality(noun: Token) -> str | None:
+    lem = noun.lemma_.lower()
+    if lem in _REPORT_NOUNS:
+        return "reported"
+    if lem in _INTENT_NOUNS:
+        return "intended"
+    if lem in _REQUEST_NOUNS:
+        return "requested"
+    return None
+
+
+def _modality(trigger: Token) -> str:
+    if trigger.pos_ not in ("VERB", "AUX"):
+        for tok, parent in _noun_chain(trigger):
+            plem = parent.lemma_.lower()
+            if tok.dep_ == "dobj" and plem in _INTENT:
+                return "intended"  # "preparing a counteroffensive"
+            if tok.dep_ == "dobj" and plem in _REQUEST:
+                return "requested"  # "demanded a ceasefire"
+            if tok.dep_ == "pobj" and plem == "for" and (
+                    parent.head.lemma_.lower() in _REQUEST | _REQUEST_WITH_PREP):
+                return "requested"  # "called for talks"
+            if parent.pos_ in ("NOUN", "PROPN"):
+                found = _noun_modality(parent)  # "reports of a call", "plans for an attack"
+                if found:
+                    return found
+    node = clause_head(trigger)
+    for _ in range(10):
+        found = _own_modality(node)
+        if found:
+            return found
+        parent = node.head
+        # a bare conjunct of another form is likely misattached: "not to escalate X and
+        # emphasising Y" does not make the emphasising negated or requested
+        if parent.i == node.i or node.dep_ == "relcl" or (
+                node.dep_ == "conj" and _bare(node) and node.tag_ != parent.tag_):
+            break
+        found = _governed_modality(node, parent)
+        if found:
+            return found
+        node = parent
+    return "asserted"
+
+
+# ---------------------------------------------------------------- sources and quotes
+
+def attribution(trigger: Token) -> Span | None:
+    """The source an event is attributed to, or None when nobody is cited.
+
+    "according to (a report by) The Washington Post" -> the Post; "X said (that) ...",
+    "X told Fox News ...", "X reported that ..." and direct quotes ("“...,” X said") -> X.
+    """
+    node = clause_head(trigger)
+    for _ in range(10):
+        for child in node.children:
+            if child.dep_ == "prep" and child.lower_ == "according":
+                pobj = _pobj(child, "to")
+                if pobj is not None:
+                    return _source_span(pobj)
+            if child.dep_ == "parataxis" and child.lemma_.lower() in _SAY:
+                speaker = _speaker(child)  # "Russia attacked Kyiv, officials said"
+                if speaker is not None:
+                    return speaker
+        parent = node.head
+        if parent.i == node.i:
+            break
+        if node.dep_ in ("ccomp", "parataxis") and parent.lemma_.lower() in _SAY:
+            speaker = _speaker(parent)
+            if speaker is not None:
+                return speaker
+        node = parent
+    inside = _quote_around(trigger)
+    if inside is not None:
+        return _quote_speaker(trigger.doc, *inside)
+    return None
+
+
+def quote(trigger: Token) -> str | None:
+    """The text of the direct quotation the trigger sits in, without the quotation marks."""
+    inside = _quote_around(trigger)
+    if inside is None:
+        return None
+    start, end = inside
+    return trigger.doc[start:end].text.strip(" ,")
+
+
+def _pobj(prep: Token, word: str | None = None) -> Token | None:
+    for child in prep.children:
+        if child.dep_ == "pobj":
+            return child
+        if child.dep_ == "prep" and (word is None or child.lower_ == word):
+            found = _pobj(child)
+            if found is not None:
+                return found
+    return None
+
+
+def _speaker(verb: Token) -> Span | None:
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            return _source_span(child)
+    for child in verb.children:
+        if child.dep_ == "agent":  # "it was reported by the BBC"
+            pobj = _pobj(child)
+            if pobj is not None:
+                return _source_span(pobj)
+    return None
+
+
+def _source_span(tok: Token) -> Span:
+    """The name of a source: the Post in "a report by The Washington Post" / "the Post report"."""
+    doc = tok.doc
+    if tok.lemma_.lower() in _SOURCE_NOUNS:
+        for child in tok.children:
+            if child.dep_ == "prep" and child.lower_ in ("by", "from", "of", "in"):
+                pobj = _pobj(child)
+                if pobj is not None:
+                    return _source_span(pobj)
+        for child in tok.lefts:
+            if child.dep_ in ("compound", "poss", "nmod") and child.ent_type_:
+                return _entity_span(child)
+    if tok.ent_type_:
+        ent = _entity_span(tok)
+        owners = [c for c in tok.lefts if c.dep_ == "poss" and c.i < ent.start]
+        if owners:  # "Russia's Defence Ministry"
+            return doc[owners[0].left_edge.i: ent.end]
+        return ent
+    subtree = list(tok.subtree)
+    if len(subtree) <= 8 and not any(t.pos_ in ("VERB", "AUX") for t in subtree):
+        return doc[subtree[0].i: subtree[-1].i + 1]
+    return doc[tok.left_edge.i: tok.i + 1]
+
+
+def _entity_span(tok: Token) -> Span:
+    for ent in tok.doc.ents:
+        if ent.start <= tok.i < ent.end:
+            return ent
+    return tok.doc[tok.i: tok.i + 1]
+
+
+def quote_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges (start, end) inside direct quotations; scare quotes ("escalate") excluded."""
+    spans: list[tuple[int, int]] = []
+    closer, opened = None, -1
+    for tok in doc:
+        text = tok.text
+        if closer is not None and text == closer:
+            if _is_direct_quote(doc, opened + 1, tok.i):
+                spans.append((opened + 1, tok.i))
+            closer = None
+        elif closer is None and text in _OPEN_QUOTES:
+            closer, opened = _OPEN_QUOTES[text], tok.i
+    return spans
+
+
+def _is_direct_quote(doc: Doc, start: int, end: int) -> bool:
+    inner = [t for t in doc[start:end] if not t.is_punct]
+    if len(inner) < 3:
+        return False
+    ends_sentence = end - 1 >= start and doc[end - 1].text in (",", ".", "?", "!")
+    has_verb = any(t.pos_ in ("VERB", "AUX") for t in inner)
+    return has_verb or ends_sentence
+
+
+def _quote_around(trigger: Token) -> tuple[int, int] | None:
+    for start, end in quote_spans(trigger.doc):
+        if start <= trigger.i < end:
+            return start, end
+    return None
+
+
+def _quote_speaker(doc: Doc, start: int, end: int) -> Span | None:
+    """The subject of the speech verb next to a quotation ("he added, “...”")."""
+    candidates: list[tuple[int, Token]] = []
+    for edge in (start - 1, end):
+        if not 0 <= edge < len(doc):
+            continue
+        sent = doc[edge].sent
+        for tok in sent:
+            if start - 1 <= tok.i <= end or tok.lemma_.lower() not in _SAY:
+                continue
+            distance = (start - 1 - tok.i) if tok.i < start else (tok.i - end)
+            candidates.append((distance, tok))
+    for _, verb in sorted(candidates, key=lambda pair: pair[0]):
+        speaker = _speaker(verb)
+        if speaker is not None:
+            return speaker
+    return None
+
+
+# ---------------------------------------------------------------- place
+
+def location(trigger: Token) -> Span | None:
+    """Where the event happened when the sentence says so: "in Gaza", "over Moscow".
+
+    A GPE/LOC/FAC name in an in/at/near/over... phrase attached to the trigger or its clause,
+    or to a phrase of those ("at a rally in Warsaw"); never the object of the event itself.
+    """
+    head = clause_head(trigger)
+    seen: set[int] = set()
+    frontier = [trigger] + ([head] if head.i != trigger.i else [])
+    for depth in range(3):
+        nxt: list[Token] = []
+        for node in frontier:
+            for child in node.children:
+                if child.i in seen or child.dep_ != "prep":
+                    continue
+                seen.add(child.i)
+                pobj = _pobj(child)
+                if pobj is None:
+                    continue
+                if child.lower_ in _PLACE_PREPS:
+                    place = _place_span(pobj)
+                    if place is not None:
+                        return place
+                nxt.append(pobj)
+            if depth == 0:
+                # places inside the object phrase: "intercepted 84 drones, 34 over Moscow"
+                nxt.extend(c for c in node.children if c.dep_ in ("dobj", "npadvmod", "pobj"))
+        frontier = [t for t in nxt if t.ent_type_ != "DATE"]
+    return None
+
+
+def _place_span(pobj: Token) -> Span | None:
+    doc = pobj.doc
+    if pobj.ent_type_ == "DATE":
+        return None
+    if pobj.ent_type_ in _PLACE_LABELS:
+        return _entity_span(pobj)
+    lefts = [t for t in pobj.lefts if t.dep_ in ("poss", "compound", "amod", "nmod")]
+    if lefts:
+        start = min(t.left_edge.i for t in lefts)
+        span = doc[start: pobj.i + 1]
+        if any(t.ent_type_ in _PLACE_LABELS for t in span):
+            return span  # "Russia's Kursk region"
+    for child in pobj.children:
+        if child.dep_ == "prep" and child.lower_ == "of":  # "the city of Kharkiv"
+            inner = _pobj(child)
+            if inner is not None and inner.ent_type_ in _PLACE_LABELS:
+                return _entity_span(inner)
+    return None

@@ -20,6 +20,18 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+_SHARED: dict = {}
+
+
+def shared_extractor(model: str | None = None):
+    """One loaded Extractor per model in this process (loading a pipeline takes seconds)."""
+    if model not in _SHARED:
+        from kg.extract.extractor import Extractor
+
+        _SHARED[model] = Extractor(model)
+    return _SHARED[model]
+
+
 def _init_worker(model: str | None) -> None:
     global _WORKER
     from kg.extract.extractor import Extractor
@@ -39,11 +51,7 @@ def extract_documents(documents: Iterable[Document], *, workers: int = 1, model:
     at most a few documents per worker are in flight, so memory stays flat on long streams.
     """
     if workers <= 1:
-        if extractor is None:
-            from kg.extract.extractor import Extractor
-
-            extractor = Extractor(model)
-        yield from extractor.extract_many(documents)
+        yield from (extractor or shared_extractor(model)).extract_many(documents)
         return
     ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
     window = workers * 4

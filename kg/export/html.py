@@ -1,0 +1,393 @@
+"""A self-contained, offline HTML explorer of the event graph (pyvis / vis-network).
+
+pyvis renders the page with vis-network inlined; the page is then post-processed so that it
+fetches nothing (pyvis links Bootstrap from a CDN), and the graph travels as one escaped JSON
+block that ``explorer.js`` turns into vis DataSets, tooltips (DOM text, never HTML), filters,
+search and the side panel.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from pyvis.network import Network
+
+from kg.errors import KGError
+from kg.graph import date_interval, ego_graph, filter_graph, layout_positions, to_networkx
+
+PHYSICS_LIMIT = 300  # above this many entities the layout is precomputed and physics is off
+
+TYPE_COLOURS = {
+    "Person": "#4e79a7",
+    "Organization": "#f28e2b",
+    "Country": "#e15759",
+    "GeopoliticalEntity": "#76b7b2",
+    "Location": "#59a14f",
+    "Group": "#edc948",
+    "Facility": "#b07aa1",
+    "OtherEntity": "#9c755f",
+}
+EDGE_COLOUR = "#7a7a7a"
+NEGATED_COLOUR = "#d62728"
+# reported speech is dashed, what is only wanted or imagined is dotted
+MODALITY_DASHES: dict[str, Any] = {
+    "asserted": False,
+    "reported": [8, 5],
+    "intended": [2, 5],
+    "hypothetical": [2, 5],
+    "requested": [2, 5],
+}
+CAMEO_ROOTS = {
+    "01": "Make public statement",
+    "02": "Appeal",
+    "03": "Express intent to cooperate",
+    "04": "Consult",
+    "05": "Engage in diplomatic cooperation",
+    "06": "Engage in material cooperation",
+    "07": "Provide aid",
+    "08": "Yield",
+    "09": "Investigate",
+    "10": "Demand",
+    "11": "Disapprove",
+    "12": "Reject",
+    "13": "Threaten",
+    "14": "Protest",
+    "15": "Exhibit force posture",
+    "16": "Reduce relations",
+    "17": "Coerce",
+    "18": "Assault",
+    "19": "Fight",
+    "20": "Use unconventional mass violence",
+}
+_ASSETS = Path(__file__).resolve().parent
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_REMOTE = re.compile(
+    r"""(?:\b(?:src|href|action|poster|data)\s*=\s*["']?\s*|@import\s*["']?\s*|url\(\s*["']?\s*)"""
+    r"""(?:https?:)?//""",
+    re.IGNORECASE,
+)
+
+
+def script_json(value: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element: no ``<``, ``>``, ``&``, U+2028/2029."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m.group()], text)
+
+
+def remote_references(page: str) -> list[str]:
+    """Every place where ``page`` would fetch from the network (src/href/@import/url())."""
+    return [page[m.start() : m.end() + 40] for m in _REMOTE.finditer(page)]
+
+
+def _prepare(graph: Any, focus, hops, since, until, types, max_nodes) -> tuple[nx.MultiDiGraph, dict]:
+    g = graph if isinstance(graph, nx.MultiDiGraph) else to_networkx(graph)
+    centre = None
+    if focus:
+        g = ego_graph(g, focus, hops)
+        centre = g.graph["focus"]
+    g, summary = filter_graph(g, since=since, until=until, types=types, max_nodes=max_nodes)
+    summary["focus"] = centre
+    return g, summary
+
+
+def _node_records(g: nx.MultiDiGraph, positions: dict | None) -> list[dict[str, Any]]:
+    records = []
+    for iri in sorted(g):
+        a = g.nodes[iri]
+        kind = a.get("type") if a.get("type") in TYPE_COLOURS else "OtherEntity"
+        degree = g.degree(iri)
+        country = a.get("country")
+        record = {
+            "id": iri,
+            "label": str(a.get("label") or iri),
+            "type": kind,
+            "color": TYPE_COLOURS[kind],
+            "degree": degree,
+            "size": round(min(10 + 5 * math.sqrt(degree), 50), 1),
+            "aliases": list(a.get("aliases") or ()),
+            "country": g.nodes[country].get("label", country) if country in g else country,
+            "wikidata": a.get("wikidata"),
+            "role": a.get("role"),
+        }
+        if positions is not None:
+            record["x"], record["y"] = positions[iri]
+        records.append({k: v for k, v in record.items() if v is not None})
+    return records
+
+
+def _edge_records(g: nx.MultiDiGraph, curved: bool) -> list[dict[str, Any]]:
+    records = []
+    ordered = sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))
+    pairs: dict[tuple[str, str], int] = defaultdict(int)
+    for u, v, _, _ in ordered:
+        pairs[min(u, v), max(u, v)] += 1
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    for u, v, key, d in ordered:
+        relation = d.get("relation") or d.get("label") or "related to"
+        modality = d.get("modality") or "asserted"
+        negated = bool(d.get("negated"))
+        span = date_interval(d.get("date"))
+        cameo = d.get("cameo")
+        attributed = d.get("attributed_to")
+        record = {
+            "id": key,
+            "from": u,
+            "to": v,
+            "label": ("not " if negated else "") + relation,
+            "relation": relation,
+            "text": d.get("label") or relation,
+            "date": d.get("date"),
+            "dmin": span[0].isoformat() if span else None,
+            "dmax": span[1].isoformat() if span else None,
+            "cameo": cameo,
+            "root": cameo[:2] if cameo and cameo[:2] in CAMEO_ROOTS else None,
+            "plover": d.get("plover"),
+            "negated": negated,
+            "modality": modality,
+            "confidence": d.get("confidence"),
+            "evidence": d.get("evidence"),
+            "doc": d.get("document"),
+            "attribution": g.nodes[attributed].get("label") if attributed in g else attributed,
+            "dashes": MODALITY_DASHES.get(modality, [2, 5]),
+            "color": NEGATED_COLOUR if negated else EDGE_COLOUR,
+        }
+        pair = (min(u, v), max(u, v))
+        if curved and pairs[pair] > 1:
+            # parallel events between one pair would otherwise be drawn on top of each other;
+            # the side is fixed by the pair's order so that u->v and v->u curves do not meet
+            index = seen[pair]
+            seen[pair] += 1
+            clockwise = (index % 2 == 0) == (u == pair[0])
+            record["smooth"] = {
+                "type": "curvedCW" if clockwise else "curvedCCW",
+                "roundness": round(0.2 + 0.2 * (index // 2), 2),
+            }
+        # absent and null read the same in explorer.js; leaving them out keeps big pages small
+        records.append({k: v for k, v in record.items() if v is not None})
+    return records
+
+
+def _options(physics: bool) -> dict[str, Any]:
+    groups = {
+        kind: {
+            "color": {
+                "background": colour,
+                "border": "#444444",
+                "highlight": {"background": colour, "border": "#000000"},
+                "hover": {"background": colour, "border": "#000000"},
+            }
+        }
+        for kind, colour in TYPE_COLOURS.items()
+    }
+    return {
+        "groups": groups,
+        "nodes": {"shape": "dot", "borderWidth": 1, "font": {"size": 14, "face": "sans-serif"}},
+        "edges": {
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
+            "font": {"size": 10, "align": "middle", "strokeWidth": 3},
+            "smooth": {"enabled": True, "type": "continuous"} if physics else False,
+            "width": 1.3,
+            "color": {"color": EDGE_COLOUR, "highlight": "#333333", "hover": "#333333", "inherit": False},
+        },
+        "physics": {
+            "enabled": physics,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {"gravitationalConstant": -80, "springLength": 130},
+            "stabilization": {"enabled": True, "iterations": 400, "fit": True},
+        },
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 150,
+            "hideEdgesOnDrag": not physics,
+            "hideEdgesOnZoom": not physics,
+        },
+        "layout": {"randomSeed": 7, "improvedLayout": physics},
+    }
+
+
+def _controls(nodes: list[dict], edges: list[dict], title: str) -> str:
+    """Header (title, search, filters) as escaped static HTML; explorer.js wires it up."""
+    esc = html.escape
+    types = sorted({n["type"] for n in nodes}, key=list(TYPE_COLOURS).index)
+    boxes = "".join(
+        f'<label class="kg-type"><input type="checkbox" value="{esc(t)}" checked>'
+        f'<span class="kg-swatch" style="background:{TYPE_COLOURS[t]}"></span>{esc(t)}</label>'
+        for t in types
+    )
+    roots = sorted({e["root"] for e in edges if e.get("root")})
+    cameo = "".join(f'<option value="{esc(r)}">{esc(r)} {esc(CAMEO_ROOTS[r])}</option>' for r in roots)
+    plovers = sorted({e["plover"] for e in edges if e.get("plover")})
+    plover = "".join(f'<option value="{esc(p)}">{esc(p)}</option>' for p in plovers)
+    return (
+        '<header id="kg-bar">'
+        f'<h1 id="kg-title">{esc(title)}</h1>'
+        '<form id="kg-search-form" role="search">'
+        '<input id="kg-search" type="search" placeholder="Find an entity" aria-label="Find an entity">'
+        '<button type="submit">Find</button></form>'
+        f'<fieldset id="kg-types"><legend>Entity types</legend>{boxes}</fieldset>'
+        '<fieldset id="kg-events"><legend>Events</legend>'
+        f'<select id="kg-cameo" aria-label="CAMEO category"><option value="">All CAMEO</option>{cameo}</select>'
+        f'<select id="kg-plover" aria-label="PLOVER type"><option value="">All PLOVER</option>{plover}</select>'
+        '<label>from <input id="kg-from" type="date"></label>'
+        '<label>to <input id="kg-to" type="date"></label>'
+        '<button id="kg-reset" type="button">Reset</button></fieldset>'
+        '<output id="kg-status"></output>'
+        "</header>"
+    )
+
+
+def _legend(nodes: list[dict]) -> str:
+    types = sorted({n["type"] for n in nodes}, key=list(TYPE_COLOURS).index)
+    items = "".join(
+        f'<li><span class="kg-swatch" style="background:{TYPE_COLOURS[t]}"></span>{html.escape(t)}</li>'
+        for t in types
+    )
+    lines = (
+        '<li><span class="kg-line"></span>asserted event</li>'
+        '<li><span class="kg-line kg-reported"></span>reported (dashed)</li>'
+        '<li><span class="kg-line kg-intended"></span>intended, hypothetical, requested (dotted)</li>'
+        '<li><span class="kg-line kg-negated"></span>negated (red, "not …")</li>'
+        "<li>node size: number of events</li>"
+    )
+    return f'<div id="kg-legend"><strong>Legend</strong><ul>{items}</ul><ul>{lines}</ul></div>'
+
+
+def _asset(name: str) -> str:
+    return (_ASSETS / name).read_text(encoding="utf-8")
+
+
+def _swap(page: str, pattern: str, replacement: str, flags: int = 0, count: int = 1) -> str:
+    """Replace exactly ``count`` matches of ``pattern``; fail loudly if pyvis' template moved."""
+    new, n = re.subn(pattern, lambda _: replacement, page, flags=flags)
+    if n != count:
+        raise KGError(f"unexpected pyvis page: {pattern!r} matched {n} times, expected {count}")
+    return new
+
+
+def _page(g: nx.MultiDiGraph, title: str) -> str:
+    physics = g.number_of_nodes() <= PHYSICS_LIMIT
+    positions = None if physics else layout_positions(g)
+    nodes = _node_records(g, positions)
+    edges = _edge_records(g, curved=physics)
+    payload = {
+        "nodes": nodes,
+        "edges": edges,
+        "documents": g.graph.get("documents", {}),
+        "cameoRoots": CAMEO_ROOTS,
+        "physics": physics,
+        "focus": g.graph.get("focus"),
+    }
+    net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", heading="")
+    net.options = _options(physics)
+    page = net.generate_html("kg.html")
+
+    page = _swap(page, r"<link\b[^>]*href=\"https?://[^>]*>\s*", "", re.S)
+    page = _swap(page, r"<script\b[^>]*src=\"https?://[^>]*>\s*</script>\s*", "", re.S)
+    # a commented-out local vis link, and a source map only developer tools would fetch
+    page = _swap(page, r"<!--\s*<link\b.*?-->\s*", "", re.S)
+    page = _swap(page, r"//# sourceMappingURL=[^\s<]*", "")
+    page = _swap(page, r"<center>\s*<h1>\s*</h1>\s*</center>\s*", "", re.S, count=2)
+    page = _swap(page, r"<html>", '<!DOCTYPE html>\n<html lang="en">')
+    page = _swap(
+        page,
+        r"<head>\s*<meta charset=\"utf-8\">",
+        '<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, '
+        f'initial-scale=1">\n<title>{html.escape(title)}</title>',
+    )
+    page = _swap(page, r"</head>", f"<style>\n{_asset('explorer.css')}</style>\n</head>")
+    page = _swap(page, r"<body>", "<body>\n" + _controls(nodes, edges, title))
+    page = _swap(page, r'<div class="card" style="width: 100%">', '<div id="kg-stage">')
+    page = _swap(
+        page,
+        r'<div id="mynetwork" class="card-body"></div>',
+        '<div id="mynetwork"></div>'
+        '<aside id="kg-panel" hidden><button id="kg-close" type="button" aria-label="Close">'
+        '×</button><div id="kg-panel-body"></div></aside>' + _legend(nodes),
+    )
+    page = _swap(
+        page,
+        r"</body>",
+        f'<script type="application/json" id="kg-data">{script_json(payload)}</script>\n'
+        f"<script>\n{_asset('explorer.js')}</script>\n</body>",
+    )
+    leaks = remote_references(page)
+    if leaks:
+        raise KGError(f"the page would fetch from the network: {leaks[0]!r}")
+    return page
+
+
+def to_html(
+    graph: Any,
+    *,
+    focus: str | None = None,
+    hops: int = 2,
+    since: Any = None,
+    until: Any = None,
+    types: Any = None,
+    max_nodes: int | None = None,
+    title: str = "kg",
+) -> str:
+    """The explorer page as a string (for notebooks); arguments as :func:`write_html`."""
+    g, _ = _prepare(graph, focus, hops, since, until, types, max_nodes)
+    return _page(g, title)
+
+
+def write_html(
+    graph: Any,
+    path: str | Path,
+    *,
+    focus: str | None = None,
+    hops: int = 2,
+    since: Any = None,
+    until: Any = None,
+    types: Any = None,
+    max_nodes: int | None = None,
+    title: str = "kg",
+) -> dict[str, Any]:
+    """Write a self-contained offline explorer page of an RDF graph or a :func:`to_networkx` graph.
+
+    Args:
+        focus: an entity (IRI, id or label) to centre on; keeps ``hops`` events around it.
+        since, until: keep events dated in this range (ISO dates, months or years).
+        types: entity class names to keep (``["Person", "Country"]``).
+        max_nodes: keep only that many of the best-connected entities.
+
+    Returns:
+        The summary of :func:`kg.graph.filter_graph` plus ``focus`` and ``path``.
+
+    Example:
+        >>> write_html(graph, "events.html", focus="Vladimir Putin", hops=1)["nodes"]
+        5
+    """
+    g, summary = _prepare(graph, focus, hops, since, until, types, max_nodes)
+    page = _page(g, title)
+    Path(path).write_text(page, encoding="utf-8")
+    summary["path"] = str(path)
+    return summary
+
+
+def show(graph: Any, *, height: int = 650, **options: Any) -> Any:
+    """The explorer inside a notebook cell: an IPython ``HTML`` iframe of :func:`to_html`.
+
+    The page goes into ``srcdoc`` so it runs sandboxed from the notebook, still offline.
+    Takes the keyword arguments of :func:`write_html` besides ``path``.
+
+    Example:
+        >>> show(graph, focus="Vladimir Putin", hops=1)  # doctest: +SKIP
+    """
+    try:
+        from IPython.display import HTML
+    except ImportError as error:  # pragma: no cover - IPython ships with every notebook
+        raise KGError("show() needs IPython (run it in a notebook)") from error
+    page = to_html(graph, **options)
+    return HTML(
+        f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:{int(height)}px;'
+        'border:1px solid #ddd" sandbox="allow-scripts allow-popups"></iframe>'
+    )

@@ -1,0 +1,206 @@
+"""The offline HTML explorer page: nothing remote, everything escaped, same bytes every time."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import networkx as nx
+import pytest
+
+from kg.errors import KGError
+from kg.export.html import (
+    MODALITY_DASHES,
+    NEGATED_COLOUR,
+    PHYSICS_LIMIT,
+    TYPE_COLOURS,
+    script_json,
+    show,
+    to_html,
+    write_html,
+)
+from kg.graph import to_networkx
+from kg.namespaces import ENT, EVT
+from tests.unit.test_graph import DOCUMENTS, ENTITIES, EVENTS, build_dataset
+
+HOSTILE_LABEL = "<img src=x onerror=alert(1)>"
+HOSTILE_SENTENCE = "</script><script>alert(1)</script> & more"
+
+
+def hostile_dataset():
+    entities = dict(ENTITIES)
+    entities["vladimir-putin"] = (HOSTILE_LABEL, "Person", ("Putin",), "Q7747", "russia")
+    events = [
+        (eid, doc, s, lemma, o, dict(opts, evidence=HOSTILE_SENTENCE + "\u2028next") if eid == "e1" else opts)
+        for eid, doc, s, lemma, o, opts in EVENTS
+    ]
+    return build_dataset(entities, events, DOCUMENTS)
+
+
+def payload(page: str) -> dict:
+    match = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.S)
+    assert match, "no data block"
+    return json.loads(match.group(1))
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return to_networkx(build_dataset())
+
+
+@pytest.fixture(scope="module")
+def page(graph):
+    return to_html(graph, title="Sample")
+
+
+def big_graph(n: int) -> nx.MultiDiGraph:
+    base = nx.gnm_random_graph(n, 2 * n, seed=11, directed=True)
+    g = nx.MultiDiGraph()
+    g.add_nodes_from((f"urn:n{i}", {"label": f"Entity {i}", "type": "Person"}) for i in base)
+    g.add_edges_from(
+        (f"urn:n{u}", f"urn:n{v}", f"urn:e{u}-{v}", {"relation": "meet", "date": "2024-05-01"})
+        for u, v in base.edges()
+    )
+    return g
+
+
+# ---- nothing is fetched -----------------------------------------------------------------
+
+REMOTE_ATTR = re.compile(r"""\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
+REMOTE_CSS = re.compile(r"""(?:@import\s*["']?|url\(\s*["']?)\s*(?:https?:)?//""", re.I)
+
+
+def test_no_remote_resources(page):
+    assert not REMOTE_ATTR.findall(page)
+    assert not REMOTE_CSS.findall(page)
+    assert "bootstrap" not in page.lower()
+    assert "cdn.jsdelivr" not in page and "cdnjs" not in page
+    # vis-network itself is inlined, not linked
+    assert "vis-network" in page and "new vis.Network" in page
+    assert re.search(r"<script[^>]*\bsrc=", page) is None
+    assert re.search(r"<link\b", page) is None
+
+
+# ---- escaping -----------------------------------------------------------------------------
+
+def test_script_json_escapes_and_round_trips():
+    value = {"a": "</script><b>&amp;", "b": "x\u2028y\u2029z", "c": [1, None, True]}
+    text = script_json(value)
+    assert not re.search("[<>&\u2028\u2029]", text)
+    assert json.loads(text) == value
+
+
+def test_hostile_text_is_escaped():
+    page = to_html(hostile_dataset(), title="<b>Title</b>")
+    assert HOSTILE_LABEL not in page
+    assert "</script><script>alert(1)" not in page
+    assert "\u2028" not in page
+    assert "<title>&lt;b&gt;Title&lt;/b&gt;</title>" in page
+    assert "<b>Title</b>" not in page
+    data = payload(page)
+    labels = {n["label"] for n in data["nodes"]}
+    assert HOSTILE_LABEL in labels  # the text survives intact, only encoded
+    evidence = {e.get("evidence") for e in data["edges"]}
+    assert HOSTILE_SENTENCE + "\u2028next" in evidence
+
+
+def test_explorer_script_writes_text_not_html(page):
+    script = page[page.index('id="kg-data"') :]
+    assert "innerHTML" not in script
+    assert "insertAdjacentHTML" not in script and "document.write" not in script
+    assert "textContent" in script
+
+
+# ---- content -------------------------------------------------------------------------------
+
+def test_legend_lists_types_and_edge_styles(page):
+    legend = re.search(r'<div id="kg-legend">(.*?)</div>', page, re.S).group(1)
+    for kind in ("Person", "Country", "Group", "Organization"):
+        assert kind in legend
+        assert TYPE_COLOURS[kind] in legend
+    assert "Location" not in legend  # only the types present
+    assert "reported (dashed)" in legend
+    assert "negated" in legend and "dotted" in legend
+
+
+def test_filters_offer_the_categories_present(page):
+    cameo = re.search(r'<select id="kg-cameo".*?</select>', page, re.S).group(0)
+    assert re.findall(r'<option value="(\d\d)">', cameo) == ["02", "03", "04", "13", "19"]
+    plover = re.search(r'<select id="kg-plover".*?</select>', page, re.S).group(0)
+    assert re.findall(r'<option value="(\w+)">', plover) == ["ATTACK", "CONSULT"]
+    types = re.findall(r'<input type="checkbox" value="(\w+)" checked>', page)
+    assert types == ["Person", "Organization", "Country", "Group"]
+
+
+def test_nodes_and_edges_carry_style_and_facts(page):
+    data = payload(page)
+    assert len(data["nodes"]) == 7 and len(data["edges"]) == 7
+    assert data["physics"] is True
+    trump = next(n for n in data["nodes"] if n["id"] == str(ENT["donald-trump"]))
+    ukraine = next(n for n in data["nodes"] if n["id"] == str(ENT["ukraine"]))
+    assert trump["degree"] == 3 and ukraine["degree"] == 4
+    assert ukraine["size"] > trump["size"]
+    assert trump["country"] == "United States"  # the country's label, not its IRI
+    edges = {e["id"].rsplit("/", 1)[1]: e for e in data["edges"]}
+    assert edges["e5"]["color"] == NEGATED_COLOUR and edges["e5"]["label"] == "not threaten"
+    assert edges["e2"]["dashes"] == MODALITY_DASHES["reported"]
+    assert edges["e3"]["dashes"] == MODALITY_DASHES["intended"]
+    assert edges["e1"]["dashes"] is False
+    assert edges["e2"]["attribution"] == "Daily Courier"
+    assert edges["e3"]["dmin"] == "2024-09-01" and edges["e3"]["dmax"] == "2024-09-30"
+    assert edges["e4"]["root"] == "19"
+    # the two Trump -> Putin events curve to opposite sides instead of overlapping
+    assert {edges["e1"]["smooth"]["type"], edges["e2"]["smooth"]["type"]} == {"curvedCW", "curvedCCW"}
+    assert data["documents"][edges["e1"]["doc"]]["url"] == "https://news.example.org/call"
+
+
+def test_same_input_same_bytes(graph):
+    assert to_html(build_dataset()) == to_html(build_dataset())
+    big = big_graph(PHYSICS_LIMIT + 60)
+    first, second = to_html(big), to_html(big)
+    assert first == second
+    data = payload(first)
+    assert data["physics"] is False
+    assert all("x" in n and "y" in n for n in data["nodes"])
+    assert all("label" not in e or e["label"] for e in data["edges"])
+
+
+# ---- selection and summaries ---------------------------------------------------------------
+
+def test_write_html_max_nodes_summary(tmp_path, graph):
+    path = tmp_path / "out.html"
+    summary = write_html(graph, path, max_nodes=3)
+    assert summary["nodes"] == 3
+    assert summary["nodes_left_out"] == 4
+    assert summary["left_out_by"]["max_nodes"] == 4
+    assert summary["edges"] == 3 and summary["edges_left_out"] == 4
+    assert summary["path"] == str(path)
+    data = payload(path.read_text(encoding="utf-8"))
+    assert len(data["nodes"]) == 3 and len(data["edges"]) == 3
+
+
+def test_write_html_focus_and_dates(tmp_path, graph):
+    summary = write_html(graph, tmp_path / "f.html", focus="putin", hops=1)
+    assert summary["focus"] == str(ENT["vladimir-putin"])
+    assert summary["nodes"] == 3
+    data = payload((tmp_path / "f.html").read_text(encoding="utf-8"))
+    assert data["focus"] == str(ENT["vladimir-putin"])
+    dated = write_html(build_dataset(), tmp_path / "d.html", since="2024-11-01", until="2024-11-30")
+    assert dated["edges"] == 4 and dated["left_out_by"]["date"] == 3
+    ids = {e["id"] for e in payload((tmp_path / "d.html").read_text(encoding="utf-8"))["edges"]}
+    assert ids == {str(EVT[f"e{i}"]) for i in (1, 2, 4, 5)}
+
+
+def test_types_filter_and_unknown_focus(graph):
+    data = payload(to_html(graph, types=["Country"]))
+    assert {n["type"] for n in data["nodes"]} == {"Country"}
+    with pytest.raises(KGError, match="no entity"):
+        to_html(graph, focus="Atlantis")
+
+
+def test_show_wraps_the_page_in_an_escaped_iframe(graph):
+    frame = show(graph, height=400).data
+    assert frame.startswith('<iframe srcdoc="') and "height:400px" in frame
+    inner = re.search(r'srcdoc="([^"]*)"', frame).group(1)
+    assert "<" not in inner and "&lt;!DOCTYPE html&gt;" in inner
+    assert 'sandbox="allow-scripts allow-popups"' in frame

@@ -1,0 +1,324 @@
+"""Extraction -> RDF: stable IRIs, labels, event nodes with provenance, one named graph per document.
+
+The model (shared by the queries, the exports and the server):
+
+* entity ``ent:<id>``: ``a kg:<Type>, kg:Entity``, ``rdfs:label``, ``skos:altLabel``,
+  ``owl:sameAs wd:Q…``, ``kg:country``, ``kg:sector``, ``kg:role``, ``kg:entityType``;
+* direct edge ``ent:subj rel:<lemma> ent:obj`` (``rel:<lemma> a owl:ObjectProperty, kg:Relation;
+  rdfs:subPropertyOf kg:relation``) whenever both ends are entities;
+* event node ``evt:<id>`` carrying actor, target, relation, date, stance, source, CAMEO, evidence
+  and offsets, ``prov:wasDerivedFrom`` its document;
+* document node ``doc:<id>``; its IRI is also the name of the graph holding all of the above.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Iterable
+
+from rdflib import Dataset, Graph, Literal, URIRef, plugin
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.store import Store
+from rdflib.term import Node
+
+from kg.namespaces import CAMEO, DOC, ENT, EVT, KG, PLOVER, REL, WD
+from kg.types import Entity, Event, Extraction, Mention
+
+Triple = tuple[Node, Node, Node]
+
+ENTITY_CLASSES = {
+    "Person": KG.Person,
+    "Organization": KG.Organization,
+    "Country": KG.Country,
+    "GeopoliticalEntity": KG.GeopoliticalEntity,
+    "Location": KG.Location,
+    "Group": KG.Group,
+    "Facility": KG.Facility,
+    "OtherEntity": KG.OtherEntity,
+}
+
+_UNRESERVED = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_QID = re.compile(r"^Q[1-9][0-9]*$")
+
+
+def _is_ucschar(ch: str) -> bool:
+    """True for the non-ASCII characters RFC 3987 allows unescaped in an IRI path."""
+    cp = ord(ch)
+    if cp < 0xA0 or 0xD800 <= cp <= 0xF8FF or 0xFDD0 <= cp <= 0xFDEF:
+        return False
+    if cp <= 0xFFEF:
+        return True
+    # planes 1-14 minus each plane's two last code points (non-characters)
+    return cp <= 0xEFFFD and (cp & 0xFFFF) < 0xFFFE
+
+
+def iri_segment(text: str) -> str:
+    """Make ``text`` safe as one IRI path segment, keeping letters of any script readable.
+
+    Unreserved ASCII and non-ASCII letters/digits stay as they are; everything else
+    (spaces, quotes, slashes, brackets, ``%``) is percent-encoded as UTF-8, so distinct ids
+    stay distinct and every IRI is valid.
+
+    Example:
+        >>> iri_segment('Kyiv "city"/oblast')
+        'Kyiv%20%22city%22%2Foblast'
+    """
+    if not text:
+        raise ValueError("an IRI segment cannot be empty")
+    out = []
+    for ch in text:
+        if ch in _UNRESERVED or (ch.isalnum() and _is_ucschar(ch)):
+            out.append(ch)
+        else:
+            out.extend(f"%{b:02X}" for b in ch.encode("utf-8"))
+    return "".join(out)
+
+
+def entity_iri(entity_id: str) -> URIRef:
+    """IRI of an entity from its canonical id.
+
+    Example:
+        >>> str(entity_iri("donald-trump"))
+        'https://w3id.org/kg-events/entity/donald-trump'
+    """
+    return ENT[iri_segment(entity_id)]
+
+
+def document_iri(doc_id: str) -> URIRef:
+    """IRI of a document node, which is also the name of the document's graph."""
+    return DOC[iri_segment(doc_id)]
+
+
+def relation_slug(lemma: str) -> str:
+    """Predicate local name of a relation lemma: lower case, words joined by ``-``.
+
+    Example:
+        >>> relation_slug("Launch attack")
+        'launch-attack'
+    """
+    words = re.sub(r"[\s_]+", " ", lemma.strip().lower()).split(" ")
+    return "-".join(w for w in words if w) or "related"
+
+
+def relation_iri(lemma: str) -> URIRef:
+    """IRI of the direct-edge predicate for a relation lemma (``rel:meet``)."""
+    return REL[iri_segment(relation_slug(lemma))]
+
+
+def event_id(event: Event) -> str:
+    """Stable id of an event: document, sentence and a digest of what makes the fact distinct."""
+    key = "\x1f".join(
+        str(part)
+        for part in (
+            event.evidence.doc,
+            event.evidence.sent,
+            event.subject.start,
+            event.subject.end,
+            event.subject.text,
+            event.relation,
+            event.lemma,
+            event.relation_start,
+            event.object.start if event.object else "",
+            event.object.end if event.object else "",
+            event.object.text if event.object else "",
+            event.negated,
+            event.modality,
+        )
+    )
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+    return f"{event.evidence.doc}-s{event.evidence.sent}-{digest}"
+
+
+def event_iri(event: Event) -> URIRef:
+    """IRI of an event node."""
+    return EVT[iri_segment(event_id(event))]
+
+
+def _decimal(value: float) -> Literal:
+    """xsd:decimal rounded to 3 places, in the canonical form Oxigraph stores ("1", not "1.0").
+
+    Writing the canonical form keeps a graph read back from the store equal to to_triples().
+    """
+    text = f"{round(float(value), 3):.3f}".rstrip("0").rstrip(".")
+    return Literal("0" if text in ("-0", "") else text, datatype=XSD.decimal)
+
+
+def _date(value: str) -> Literal:
+    return Literal(value, datatype=XSD.date) if _DAY.match(value) else Literal(value)
+
+
+def _entity_triples(entity: Entity) -> Iterable[Triple]:
+    node = entity_iri(entity.id)
+    yield node, RDF.type, KG.Entity
+    yield node, RDF.type, ENTITY_CLASSES.get(entity.type, KG.OtherEntity)
+    yield node, KG.entityType, Literal(entity.type)
+    yield node, RDFS.label, Literal(entity.name)
+    for alias in entity.aliases:
+        if alias != entity.name:
+            yield node, SKOS.altLabel, Literal(alias)
+    if entity.wikidata and _QID.match(entity.wikidata):
+        yield node, OWL.sameAs, WD[entity.wikidata]
+    if entity.country and entity.country != entity.id:
+        yield node, KG.country, entity_iri(entity.country)
+    if entity.sector:
+        yield node, KG.sector, Literal(entity.sector)
+    if entity.role:
+        yield node, KG.role, Literal(entity.role)
+
+
+def _document_triples(extraction: Extraction) -> Iterable[Triple]:
+    doc = extraction.document
+    node = document_iri(doc.id)
+    yield node, RDF.type, KG.Document
+    yield node, RDFS.label, Literal(doc.title or doc.id)
+    if doc.title:
+        yield node, KG.title, Literal(doc.title)
+    if doc.published:
+        yield node, KG.published, Literal(doc.published.isoformat(), datatype=XSD.date)
+    if doc.url:
+        yield node, KG.url, Literal(doc.url, datatype=XSD.anyURI)
+    if doc.source:
+        yield node, KG.publisher, Literal(doc.source)
+
+
+def _mention_link(node: URIRef, mention: Mention | None, link: URIRef, text: URIRef):
+    if mention is None:
+        return
+    if mention.entity:
+        yield node, link, entity_iri(mention.entity)
+    yield node, text, Literal(mention.text)
+
+
+def _evidence_text(extraction: Extraction, event: Event) -> str:
+    for sentence in extraction.sentences:
+        if sentence.index == event.evidence.sent:
+            return sentence.text
+    return extraction.document.text[event.evidence.start : event.evidence.end]
+
+
+def _event_triples(extraction: Extraction, event: Event) -> Iterable[Triple]:
+    node = event_iri(event)
+    doc = document_iri(extraction.document.id)
+    rel = relation_iri(event.lemma)
+    yield node, RDF.type, KG.Event
+    yield from _mention_link(node, event.subject, KG.actor, KG.actorText)
+    yield from _mention_link(node, event.object, KG.target, KG.targetText)
+    yield from _mention_link(node, event.location, KG.location, KG.locationText)
+    yield from _mention_link(node, event.attributed_to, KG.attributedTo, KG.attributionText)
+    yield node, KG.relation, rel
+    yield node, KG.relationText, Literal(event.relation)
+    yield node, KG.lemma, Literal(event.lemma)
+    yield node, KG.evidence, Literal(_evidence_text(extraction, event))
+    yield node, KG.sentenceIndex, Literal(event.evidence.sent, datatype=XSD.integer)
+    yield node, KG.startOffset, Literal(event.evidence.start, datatype=XSD.integer)
+    yield node, KG.endOffset, Literal(event.evidence.end, datatype=XSD.integer)
+    yield node, KG.document, doc
+    yield node, PROV.wasDerivedFrom, doc
+    yield node, KG.confidence, _decimal(event.confidence)
+    yield node, KG.negated, Literal(bool(event.negated))
+    yield node, KG.modality, Literal(event.modality)
+    if event.date:
+        yield node, KG.date, _date(event.date)
+    if event.date_text:
+        yield node, KG.dateText, Literal(event.date_text)
+    if event.date_source:
+        yield node, KG.dateSource, Literal(event.date_source)
+    if event.quote:
+        yield node, KG.quote, Literal(event.quote)
+    if event.cameo:
+        yield node, KG.cameo, CAMEO[iri_segment(event.cameo)]
+        yield node, KG.cameoCode, Literal(event.cameo)
+    if event.plover:
+        yield node, KG.plover, PLOVER[iri_segment(event.plover)]
+    if event.goldstein is not None:
+        yield node, KG.goldstein, _decimal(event.goldstein)
+    if event.pattern:
+        yield node, KG.pattern, Literal(event.pattern)
+
+
+def _relation_triples(event: Event) -> Iterable[Triple]:
+    rel = relation_iri(event.lemma)
+    yield rel, RDF.type, OWL.ObjectProperty
+    yield rel, RDF.type, KG.Relation
+    yield rel, RDFS.subPropertyOf, KG.relation
+    yield rel, RDFS.label, Literal(relation_slug(event.lemma).replace("-", " "))
+    subj, obj = event.subject.entity, event.object.entity if event.object else None
+    if subj and obj:
+        yield entity_iri(subj), rel, entity_iri(obj)
+
+
+def _sort_key(triple: Triple) -> tuple[str, str, str]:
+    return (triple[0].n3(), triple[1].n3(), triple[2].n3())
+
+
+def to_triples(extraction: Extraction) -> list[Triple]:
+    """All triples of one document's graph, without duplicates, in a fixed order.
+
+    Every entity of the extraction gets its type and label triples here, so each document
+    graph is self-contained and can be dropped without stripping another document's labels.
+
+    Example:
+        >>> triples = to_triples(extraction)  # doctest: +SKIP
+    """
+    triples: set[Triple] = set(_document_triples(extraction))
+    for entity in extraction.entities:
+        triples.update(_entity_triples(entity))
+    for event in extraction.events:
+        triples.update(_event_triples(extraction, event))
+        triples.update(_relation_triples(event))
+    return sorted(triples, key=_sort_key)
+
+
+def _graph(store: Dataset, iri: URIRef) -> Graph:
+    # A plain Graph view on the store: Dataset.graph() would register an empty graph.
+    return Graph(store=store.store, identifier=iri)
+
+
+def _is_oxigraph(store: Dataset) -> bool:
+    try:
+        return isinstance(store.store, plugin.get("Oxigraph", Store))
+    except plugin.PluginException:
+        return False
+
+
+def _drop(store: Dataset, graph: Graph) -> None:
+    if _is_oxigraph(store):
+        store.remove_graph(graph)
+    else:
+        # SPARQL endpoints refuse a plain DROP GRAPH of a graph that does not exist yet
+        store.update(f"DROP SILENT GRAPH {graph.identifier.n3()}")
+
+
+def add_extraction(store: Dataset, extraction: Extraction) -> URIRef:
+    """Replace the document's named graph with this extraction's triples (idempotent).
+
+    Returns:
+        The IRI of the document, which names its graph.
+    """
+    iri = document_iri(extraction.document.id)
+    graph = _graph(store, iri)
+    triples = to_triples(extraction)
+    _drop(store, graph)
+    if _is_oxigraph(store):
+        # One Turtle text loaded by Oxigraph in one transaction is several times faster than
+        # converting every term through the rdflib store interface.
+        text = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
+        graph.parse(data=text, format="ox-turtle")
+    else:
+        store.addN((s, p, o, graph) for s, p, o in triples)
+    return iri
+
+
+def remove_document(store: Dataset, doc_id: str) -> int:
+    """Drop a document's named graph.
+
+    Returns:
+        How many triples were removed (0 when the document was not in the store).
+    """
+    graph = _graph(store, document_iri(doc_id))
+    count = len(graph)
+    if count:
+        _drop(store, graph)
+    return count

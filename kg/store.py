@@ -1,0 +1,253 @@
+"""Open the RDF store: in-memory or on-disk Oxigraph, or a remote SPARQL 1.1 endpoint.
+
+Every store is returned as an rdflib ``Dataset`` whose default graph is the union of the
+named graphs (one per document), so queries need no ``GRAPH`` clauses.
+"""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import pyoxigraph as ox
+from oxrdflib import OxigraphStore
+from rdflib import Dataset, Graph
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
+
+from kg.errors import InputError, StoreError
+from kg.namespaces import BASE, PREFIXES
+from kg.resources import data_dir
+
+#: prefix -> namespace IRI, declared in every store, query and Turtle export
+STANDARD_PREFIXES: dict[str, str] = {
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "skos": str(SKOS),
+    "xsd": str(XSD),
+    "prov": str(PROV),
+    **{prefix: str(ns) for prefix, ns in PREFIXES.items()},
+}
+
+#: named graph holding the shipped ontologies when load_ontologies() is used
+ONTOLOGY_GRAPH = BASE + "ontology"
+
+_RDF_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".turtle": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".n3": ox.RdfFormat.N3,
+}
+_RDFLIB_FORMATS = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "nt",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".n3": "n3",
+}
+# Below this size a file is loaded in one transaction (all or nothing on a parse error);
+# above it the bulk loader streams it, which is faster but may leave a partial load.
+BULK_THRESHOLD = 64 * 1024 * 1024
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    """The RDF syntax of a file from its extension; InputError for an unknown one."""
+    fmt = _RDF_FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(_RDF_FORMATS))
+        raise InputError(str(path), f"unknown RDF file extension (known: {known})")
+    return fmt
+
+
+def _is_oxigraph_dir(path: Path) -> bool:
+    # RocksDB writes CURRENT on creation; an empty directory is a store yet to be created.
+    return (path / "CURRENT").is_file() or not any(path.iterdir())
+
+
+def store_directory(path: Path) -> Path:
+    """The store directory meant by ``path``: itself, or DIR/store for a `kg build --out DIR` folder."""
+    path = Path(path)
+    inner = path / "store"
+    if path.is_dir() and not (path / "CURRENT").is_file() and inner.is_dir() and (inner / "CURRENT").is_file():
+        return inner
+    return path
+
+
+def _open_oxigraph(path: Path, read_only: bool, create: bool) -> ox.Store:
+    path = store_directory(path)
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"{path}: is a file, not an Oxigraph store directory")
+    if path.is_dir() and not _is_oxigraph_dir(path):
+        raise StoreError(f"{path}: directory exists but is not an Oxigraph store")
+    if not path.exists():
+        if read_only or not create:
+            raise StoreError(f"{path}: no store here (create it first)")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot open store: {exc}") from exc
+
+
+def _endpoints(spec: str) -> tuple[str, str]:
+    if "|" in spec:
+        query_url, update_url = (part.strip() for part in spec.split("|", 1))
+        return query_url, update_url
+    if spec.rstrip("/").endswith("/query"):
+        return spec, spec.rstrip("/")[: -len("query")] + "update"
+    # endpoints such as Virtuoso's /sparql accept queries and updates on one URL
+    return spec, spec
+
+
+def open_store(spec: str | Path = "memory", *, read_only: bool = False, create: bool = True) -> Dataset:
+    """Open a store as an rdflib Dataset whose default graph is the union of named graphs.
+
+    Args:
+        spec: ``"memory"``; a directory (persistent embedded Oxigraph); an ``http(s)://``
+            SPARQL endpoint (updates go to ``…/update`` when the URL ends in ``/query``, or
+            give both as ``"QUERY_URL|UPDATE_URL"``). A remote endpoint must itself treat
+            its default graph as the union (``oxigraph serve --union-default-graph``).
+        read_only: open without write access (several readers may share a directory).
+        create: create the directory store when it does not exist.
+
+    Example:
+        >>> store = open_store()
+        >>> len(store)
+        0
+    """
+    text = str(spec)
+    if text.startswith(("http://", "https://")):
+        query_url, update_url = _endpoints(text)
+        if read_only:
+            backend = SPARQLStore(query_url, returnFormat="json")
+        else:
+            backend = SPARQLUpdateStore(query_url, update_url, returnFormat="json")
+    elif text == "memory":
+        backend = OxigraphStore(store=ox.Store())
+    else:
+        backend = OxigraphStore(store=_open_oxigraph(Path(spec), read_only, create))
+    dataset = Dataset(store=backend, default_union=True)
+    for prefix, namespace in STANDARD_PREFIXES.items():
+        dataset.bind(prefix, namespace, override=True)
+    return dataset
+
+
+def to_pyoxigraph(store: Dataset | Graph | ox.Store) -> ox.Store | None:
+    """The pyoxigraph Store behind a local store, or None for remote and plain rdflib ones."""
+    if isinstance(store, ox.Store):
+        return store
+    backend = getattr(store, "store", None)
+    if isinstance(backend, OxigraphStore):
+        # oxrdflib has no public accessor; close() deletes ``_store``, ``_inner`` creates it lazily
+        if not hasattr(backend, "_store"):
+            raise StoreError("the store is closed")
+        return backend._inner
+    return None
+
+
+def load_file(store: Dataset, path: Path, *, graph: str | None = None) -> int:
+    """Load an RDF file (ttl, nt, nq, trig, jsonld, rdf) into the store.
+
+    Args:
+        graph: IRI of the named graph for the triples of a triple-only file; default graph
+            when None. Quads of TriG/N-Quads files keep their own graphs.
+
+    Returns:
+        How many new triples the store holds afterwards.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(str(path), "no such file")
+    fmt = rdf_format(path)
+    local = to_pyoxigraph(store)
+    if local is None:
+        return _load_with_rdflib(store, path, graph)
+    target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+    before = len(local)
+    options = {"path": str(path), "format": fmt}
+    if not fmt.supports_datasets:
+        options["to_graph"] = target
+    try:
+        if path.stat().st_size > BULK_THRESHOLD:
+            local.bulk_load(**options)
+        else:
+            local.load(**options)
+    except SyntaxError as exc:
+        raise InputError(str(path), f"not valid {fmt.name}: {exc}") from exc
+    except (OSError, ValueError) as exc:
+        raise StoreError(f"{path}: cannot load: {exc}") from exc
+    return len(local) - before
+
+
+def _load_with_rdflib(store: Dataset, path: Path, graph: str | None) -> int:
+    fmt = _RDFLIB_FORMATS[path.suffix.lower()]
+    scratch = Dataset()
+    try:
+        scratch.parse(str(path), format=fmt)
+    except Exception as exc:  # rdflib parsers raise many unrelated types
+        raise InputError(str(path), f"not valid {fmt}: {exc}") from exc
+    quads = [
+        (s, p, o, Graph(store=store.store, identifier=(ctx if ctx is not None else graph)))
+        if (ctx is not None or graph)
+        else (s, p, o, store.default_graph)
+        for s, p, o, ctx in scratch.quads((None, None, None, None))
+    ]
+    try:
+        store.addN(quads)
+    except Exception as exc:  # network or endpoint errors
+        raise StoreError(f"{path}: cannot load: {exc}") from exc
+    return len(quads)
+
+
+def load_ontologies(store: Dataset) -> int:
+    """Load the shipped ontologies (geo-events, CAMEO) into their own named graph.
+
+    Returns:
+        Triples added. Re-loading replaces the graph, so the count stays the same.
+    """
+    local = to_pyoxigraph(store)
+    name = ox.NamedNode(ONTOLOGY_GRAPH)
+    if local is not None:
+        local.remove_graph(name)
+    else:
+        store.remove_graph(Graph(store=store.store, identifier=ONTOLOGY_GRAPH))
+    total = 0
+    for file in ("geo-events.ttl", "cameo.ttl"):
+        path = data_dir("ontologies") / file
+        if path.is_file():
+            total += load_file(store, path, graph=ONTOLOGY_GRAPH)
+    return total
+
+
+def close_store(store) -> None:
+    """Flush and close a store so its directory can be reopened (also by another process)."""
+    try:
+        local = to_pyoxigraph(store)
+    except StoreError:
+        return  # already closed
+    if local is not None:
+        try:
+            local.flush()
+        except (OSError, RuntimeError):
+            pass  # read-only and in-memory stores have nothing to flush
+    backend = getattr(store, "store", None)
+    if backend is not None:
+        try:
+            backend.close()
+        except AttributeError:
+            pass  # already closed
+    del local
+    # RocksDB releases its lock only when the last reference to the store is collected
+    gc.collect()

@@ -1,0 +1,190 @@
+"""The `kg` command, run in-process on the sample article and on bad inputs."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_JSONL = ROOT / "data" / "samples" / "trump-putin-call.jsonl"
+SAMPLE_TXT = ROOT / "data" / "samples" / "trump-putin-call.txt"
+CALL_QUERY = ('SELECT ?p WHERE { ?s rdfs:label ?sl . ?o rdfs:label ?ol . ?s ?p ?o '
+              'FILTER(CONTAINS(?sl,"Trump") && CONTAINS(?ol,"Putin")) }')
+
+pytestmark = pytest.mark.model
+
+
+def run(capsys, monkeypatch, *args, stdin: str | None = None):
+    """Run `kg ARGS` in this process: (exit code, stdout, stderr)."""
+    monkeypatch.setattr(sys, "argv", ["kg", *map(str, args)])
+    if stdin is not None:
+        import io
+
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8"))))
+    with pytest.raises(SystemExit) as exc:
+        main()
+    out, err = capsys.readouterr()
+    return exc.value.code, out, err
+
+
+def facts(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def has_fact(records, subject, lemmas, obj):
+    return [r for r in records if (r["subject"]["entity"] or "").endswith(subject)
+            and r["relation"]["lemma"] in lemmas and r["object"] and (r["object"]["entity"] or "").endswith(obj)]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("build") / "out"
+    code = subprocess_free_build(out)
+    assert code == 0
+    return out
+
+
+def subprocess_free_build(out: Path) -> int:
+    argv = sys.argv
+    sys.argv = ["kg", "build", str(SAMPLE_JSONL), "--out", str(out)]
+    try:
+        main()
+    except SystemExit as exc:
+        return exc.code
+    finally:
+        sys.argv = argv
+    return 0
+
+
+def test_extract_sample_finds_the_call_and_the_invasion(capsys, monkeypatch):
+    code, out, err = run(capsys, monkeypatch, "extract", SAMPLE_JSONL)
+    assert code == 0, err
+    records = facts(out)
+    call = has_fact(records, "Trump", {"call"}, "Putin")
+    assert call and call[0]["relation"]["cameo"].startswith("04")
+    invasion = has_fact(records, "Russia", {"invade"}, "Ukraine")
+    assert invasion and invasion[0]["date"] == "2022-02-24"
+    for r in records:
+        assert {"doc", "sentence_index", "sentence", "subject", "relation", "object", "confidence",
+                "negated", "date"} <= r.keys()
+        assert set(r["relation"]) >= {"text", "lemma", "event", "cameo"}
+        for arg in (r["subject"], r["object"]):
+            if arg is not None:
+                assert set(arg) >= {"text", "start", "end", "entity", "type", "iri"}
+        # offsets point into the sentence as written
+        s = r["subject"]
+        raw_sentence = next(line for line in [r["sentence"]])
+        assert s["text"] in raw_sentence
+
+
+def test_extract_offsets_are_sentence_offsets(capsys, monkeypatch, tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("Headline without stop\nEgypt hosted talks between Israel and Hamas on Monday.", encoding="utf-8")
+    code, out, _ = run(capsys, monkeypatch, "extract", f, "--published", "2024-03-06")
+    assert code == 0
+    records = facts(out)
+    assert records and all(r["sentence_index"] == 1 for r in records)
+    sentence = "Egypt hosted talks between Israel and Hamas on Monday."
+    for r in records:
+        for arg in (r["subject"], r["object"]):
+            if arg:
+                assert sentence[arg["start"]:arg["end"]] == arg["text"]
+    talks = has_fact(records, "Israel", {"talk"}, "Hamas")
+    assert talks and talks[0]["date"] == "2024-03-04"
+
+
+def test_extract_sentences_mode_numbers_input_lines(capsys, monkeypatch):
+    lines = "China criticised Japan.\n\nFrance condemned the attack on Mali.\n"
+    code, out, _ = run(capsys, monkeypatch, "extract", "--sentences", "-", stdin=lines)
+    assert code == 0
+    indexes = {r["sentence_index"] for r in facts(out)}
+    assert indexes == {0, 2}
+
+
+def test_bad_inputs_are_reported_and_the_rest_processed(capsys, monkeypatch, tmp_path):
+    (tmp_path / "good.txt").write_text("Russia invaded Ukraine.", encoding="utf-8")
+    (tmp_path / "blob.txt").write_bytes(b"\x00\xff\x00binary")
+    (tmp_path / "empty.md").write_text("", encoding="utf-8")
+    (tmp_path / "feed.jsonl").write_text('{"id": "x", "text": "Iran threatened Israel."}\n{broken\n',
+                                         encoding="utf-8")
+    code, out, err = run(capsys, monkeypatch, "extract", tmp_path)
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == 3, err
+    assert any("blob.txt" in l and "binary" in l for l in lines)
+    assert any("empty.md" in l and "empty" in l for l in lines)
+    assert any("feed.jsonl:2" in l and "malformed JSON" in l for l in lines)
+    assert "Traceback" not in err
+    docs = {r["doc"] for r in facts(out)}
+    assert docs == {"good", "x"}
+
+
+def test_build_writes_files_and_summary(built):
+    for name in ("graph.ttl", "graph.trig", "graph.html"):
+        assert (built / name).stat().st_size > 1000
+    assert (built / "store").is_dir()
+
+
+def test_build_is_byte_identical(built, tmp_path):
+    again = tmp_path / "again"
+    assert subprocess_free_build(again) == 0
+    assert (again / "graph.ttl").read_bytes() == (built / "graph.ttl").read_bytes()
+    assert (again / "graph.trig").read_bytes() == (built / "graph.trig").read_bytes()
+
+
+def test_query_store_dir_finds_the_call_edge(capsys, monkeypatch, built):
+    for target in (built, built / "store", built / "graph.ttl"):
+        code, out, err = run(capsys, monkeypatch, "query", target, CALL_QUERY, "--format", "csv")
+        assert code == 0, err
+        assert "rel/call" in out
+
+
+def test_query_formats_ask_construct_and_named(capsys, monkeypatch, built):
+    code, out, _ = run(capsys, monkeypatch, "query", built, "ASK { ?e kg:cameoCode ?c }", "--format", "json")
+    assert code == 0 and json.loads(out) == {"head": {}, "boolean": True}
+    code, out, _ = run(capsys, monkeypatch, "query", built,
+                       "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a kg:Country ; rdfs:label ?l }")
+    assert code == 0 and '"Russia"' in out
+    code, out, _ = run(capsys, monkeypatch, "query", built, "--named", "entity-facts", "--param", "entity=Putin",
+                       "--format", "tsv")
+    assert code == 0 and "call" in out
+    code, out, _ = run(capsys, monkeypatch, "query", built, "--named", "who-did-what", "--format", "json")
+    rows = json.loads(out)["results"]["bindings"]
+    assert any("Trump" in r.get("actorLabel", r.get("actor", {})).get("value", "") for r in rows)
+
+
+def test_query_syntax_error_exits_2_with_the_parser_message(capsys, monkeypatch, built):
+    code, out, err = run(capsys, monkeypatch, "query", built, "SELEC ?x WHERE { ?x ?p ?o }")
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert re.search(r"error", err, re.I) and "Traceback" not in err
+
+
+def test_query_does_not_import_spacy(built):
+    code = ("import sys; sys.argv=['kg','query',sys.argv[1],'ASK {?s ?p ?o}']\n"
+            "from kg.cli import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "assert 'spacy' not in sys.modules and 'kg.extract' not in sys.modules, 'heavy import'")
+    proc = subprocess.run([sys.executable, "-c", code, str(built)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "true"
+
+
+def test_html_is_offline_and_escapes_article_text(capsys, monkeypatch, tmp_path):
+    doc = tmp_path / "hostile.jsonl"
+    doc.write_text(json.dumps({"id": "h", "published": "2024-01-02",
+                               "text": 'Hamas <img src=x onerror=alert(1)> attacked Israel. '
+                                       'Iran "</script><script>alert(2)</script>" condemned Israel.'}) + "\n",
+                   encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, err = run(capsys, monkeypatch, "build", doc, "--out", out)
+    assert code == 0, err
+    html = (out / "graph.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in html and "<script>alert(2)" not in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?https?://""", html)
+    assert not re.search(r"@import\s+url\(\s*['\"]?https?://", html)

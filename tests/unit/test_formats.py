@@ -1,0 +1,124 @@
+"""RDF exports: deterministic bytes, named graphs kept or merged, atomic writes."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDFS
+
+from kg.errors import KGError
+from kg.export.formats import statements, write_graph
+from kg.namespaces import DOC, ENT
+from kg.rdf import add_extraction, to_triples
+from kg.store import open_store
+from tests.unit.test_rdf import make_extraction, sample_extraction
+
+
+def _store(order=("report-1", "report-2")):
+    store = open_store()
+    for doc in order:
+        if doc == "report-1":
+            add_extraction(store, sample_extraction())
+        else:
+            add_extraction(store, make_extraction("report-2", [dict(subj="alpha-leader", obj="beta", lemma="meet")]))
+    return store
+
+
+def _expected_merged() -> Graph:
+    graph = Graph()
+    for triple in to_triples(sample_extraction()):
+        graph.add(triple)
+    for triple in to_triples(make_extraction("report-2", [dict(subj="alpha-leader", obj="beta", lemma="meet")])):
+        graph.add(triple)
+    return graph
+
+
+def test_turtle_is_byte_identical_and_isomorphic(tmp_path):
+    write_graph(_store(), tmp_path / "a.ttl", "ttl")
+    # the same content added in the other order gives the same bytes
+    write_graph(_store(order=("report-2", "report-1")), tmp_path / "b.ttl", "ttl")
+    first, second = (tmp_path / "a.ttl").read_bytes(), (tmp_path / "b.ttl").read_bytes()
+    assert first == second
+    text = first.decode("utf-8")
+    assert text.startswith("@prefix")
+    assert "ent:alpha-leader a kg:Entity" in text
+    assert "_:" not in text
+    parsed = Graph().parse(tmp_path / "a.ttl", format="turtle")
+    assert isomorphic(parsed, _expected_merged())
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nq", "jsonld"])
+def test_dataset_formats_keep_one_graph_per_document(tmp_path, fmt):
+    path = tmp_path / f"graph.{fmt}"
+    write_graph(_store(), path, fmt)
+    dataset = Dataset()
+    dataset.parse(path, format={"trig": "trig", "nq": "nquads", "jsonld": "json-ld"}[fmt])
+    names = {g.identifier for g in dataset.graphs() if len(g)}
+    assert names == {DOC["report-1"], DOC["report-2"]}
+    report_1 = dataset.graph(DOC["report-1"])
+    assert isomorphic(report_1, Graph().__iadd__(to_triples(sample_extraction())))
+
+
+def test_ntriples_merges_graphs_without_duplicates(tmp_path):
+    write_graph(_store(), tmp_path / "graph.nt", "nt")
+    lines = (tmp_path / "graph.nt").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(set(lines)) == len(_expected_merged())
+    subjects = [line.split(" ", 1)[0] for line in lines]
+    assert subjects == sorted(subjects)
+    label = f'<{ENT["alpha-leader"]}> <{RDFS.label}> "Anna Alpha" .'
+    assert lines.count(label) == 1  # stated in both documents, written once
+
+
+def test_write_is_atomic_and_leaves_no_temporary_files(tmp_path, monkeypatch):
+    path = tmp_path / "out" / "graph.ttl"
+    write_graph(_store(), path, "ttl")
+    before = path.read_bytes()
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(ox, "serialize", broken)
+    with pytest.raises(KGError, match="disk full"):
+        write_graph(open_store(), path, "ttl")
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir()] == ["graph.ttl"]
+
+
+def test_unknown_format_is_refused(tmp_path):
+    with pytest.raises(KGError, match="unknown RDF format"):
+        write_graph(open_store(), tmp_path / "g.xml", "xml")
+
+
+def test_blank_nodes_get_canonical_labels(tmp_path):
+    def build(label_first: bool) -> Dataset:
+        dataset = Dataset(default_union=True)
+        graph = URIRef("http://example.org/g")
+        a, b = BNode(), BNode()
+        quads = [
+            (URIRef("http://example.org/s"), URIRef("http://example.org/p"), a, graph),
+            (a, RDFS.label, Literal("first"), graph),
+            (URIRef("http://example.org/s"), URIRef("http://example.org/p"), b, graph),
+            (b, RDFS.label, Literal("second"), graph),
+        ]
+        for quad in quads if label_first else reversed(quads):
+            dataset.add(quad)
+        return dataset
+
+    write_graph(build(True), tmp_path / "one.nt", "nt")
+    write_graph(build(False), tmp_path / "two.nt", "nt")
+    assert (tmp_path / "one.nt").read_bytes() == (tmp_path / "two.nt").read_bytes()
+
+
+def test_statements_merge_and_sort():
+    triples = statements(_store(), merge=True)
+    assert len(triples) == len(_expected_merged())
+    subjects = [line.split(" ", 1)[0] for line in triples]
+    assert subjects == sorted(subjects)
+    first_of_subject = triples[subjects.index(f"<{ENT['alpha']}>")]
+    assert first_of_subject.split(" ")[1] == "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    quads = statements(_store(), merge=False)
+    assert len(quads) == len(to_triples(sample_extraction())) + len(
+        to_triples(make_extraction("report-2", [dict(subj="alpha-leader", obj="beta", lemma="meet")]))
+    )

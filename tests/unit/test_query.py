@@ -1,0 +1,300 @@
+"""SPARQL results as DataFrames/bools/graphs, CLI text formats, named queries on a small graph."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDFS
+
+from kg.errors import DataError, InputError, QueryError
+from kg.export.formats import write_graph
+from kg.namespaces import DOC, ENT, KG, REL
+from kg.query import (
+    _read_named,
+    list_named_queries,
+    named_query,
+    named_query_params,
+    run_query,
+    sparql,
+    sparql_string,
+)
+from kg.rdf import add_extraction, to_triples
+from kg.store import close_store, open_store
+from tests.unit.test_rdf import make_extraction, sample_extraction
+
+
+def second_extraction():
+    """Another report: the same call seen again, a meeting in return, and an attributed claim."""
+    return make_extraction(
+        "report-2",
+        [
+            dict(subj="alpha-leader", obj="beta", lemma="call", cameo="042", confidence=0.6),
+            dict(subj="beta", obj="alpha-leader", lemma="meet", cameo="043", date="2024-11-12",
+                 attributed_to=None),
+            dict(subj="beta-forces", obj="alpha", lemma="threaten", cameo="130", date="2024-10",
+                 modality="reported"),
+        ],
+    )
+
+
+@pytest.fixture(scope="module")
+def store():
+    dataset = open_store()
+    add_extraction(dataset, sample_extraction("report-1"))
+    add_extraction(dataset, second_extraction())
+    return dataset
+
+
+# --- sparql() -------------------------------------------------------------------------------
+
+
+def test_select_gives_typed_python_values(store):
+    frame = sparql(
+        store,
+        """SELECT ?event ?confidence ?negated ?date ?index WHERE {
+             ?event kg:cameoCode "042" ; kg:confidence ?confidence ; kg:negated ?negated ;
+                    kg:sentenceIndex ?index ; kg:document doc:report-1 .
+             OPTIONAL { ?event kg:date ?date } }""",
+    )
+    assert list(frame.columns) == ["event", "confidence", "negated", "date", "index"]
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    assert row["event"].startswith("https://w3id.org/kg-events/event/report-1-s0-")
+    assert row["confidence"] == pytest.approx(0.912)
+    assert row["negated"] is False or row["negated"] == False  # noqa: E712  (numpy bool)
+    assert row["date"] == dt.date(2024, 11, 7)
+    assert int(row["index"]) == 0
+
+
+def test_unbound_values_are_none_and_keep_python_types(store):
+    frame = sparql(store, "SELECT ?e ?g WHERE { ?e a kg:Event ; kg:lemma ?l . OPTIONAL { ?e kg:goldstein ?g } }")
+    values = list(frame["g"])
+    assert None in values
+    assert 1.0 in values and all(isinstance(v, float) for v in values if v is not None)
+
+
+def test_ask_and_construct(store):
+    assert sparql(store, "ASK { ent:alpha-leader rel:call ent:beta }") is True
+    assert sparql(store, "ASK { ent:beta rel:call ent:alpha-leader }") is False
+    graph = sparql(store, "CONSTRUCT { ?s rel:call ?o } WHERE { ?s rel:call ?o }")
+    assert isinstance(graph, Graph)
+    assert set(graph) == {(ENT["alpha-leader"], REL.call, ENT["beta"])}
+
+
+def test_the_default_graph_is_the_union_of_documents(store):
+    frame = sparql(store, "SELECT DISTINCT ?doc WHERE { ?e kg:document ?doc } ORDER BY ?doc")
+    assert list(frame["doc"]) == [str(DOC["report-1"]), str(DOC["report-2"])]
+
+
+def test_syntax_error_is_a_query_error_with_the_parser_message(store):
+    with pytest.raises(QueryError) as info:
+        sparql(store, "SELECT ?x WHERE { ?x kg:actor }")
+    assert "error at 1:" in str(info.value)
+    with pytest.raises(QueryError):
+        sparql(store, "SELECT ?x WHERE { ?x undeclared:p ?y }")
+
+
+def test_sparql_on_plain_rdflib_graphs_and_pyoxigraph_stores():
+    graph = Dataset(default_union=True)
+    for s, p, o in to_triples(sample_extraction()):
+        graph.add((s, p, o, DOC["report-1"]))
+    frame = sparql(graph, "SELECT ?label WHERE { ent:beta rdfs:label ?label }")
+    assert list(frame["label"]) == ["Betastan"]
+    assert sparql(graph, "ASK { ent:beta a kg:Country }") is True
+    with pytest.raises(QueryError):
+        sparql(graph, "SELECT WHERE")
+
+    raw = ox.Store()
+    raw.add(ox.Quad(ox.NamedNode(str(ENT.x)), ox.NamedNode(str(RDFS.label)), ox.Literal("X"), ox.NamedNode("http://g")))
+    assert list(sparql(raw, "SELECT ?l WHERE { ent:x rdfs:label ?l }")["l"]) == ["X"]
+
+
+# --- named queries --------------------------------------------------------------------------
+
+
+def test_every_shipped_query_is_listed_documented_and_parses():
+    names = dict(list_named_queries())
+    assert {"entity-facts", "who-did-what", "entities-by-degree", "events-by-type", "timeline", "sources"} <= set(names)
+    for name, description in names.items():
+        assert description and not description.startswith("#")
+        params = {p: "x" for p in named_query_params(name)}
+        result = sparql(open_store(), named_query(name, params))
+        assert len(result) == 0 and len(result.columns) >= 3, name
+
+
+def test_entity_facts(store):
+    frame = sparql(store, named_query("entity-facts", {"entity": "ALPHA"}))
+    facts = sorted(zip(frame["entity"], frame["role"], frame["relation"], frame["other"]))
+    assert facts == [
+        ("Alphaland", "actor", "warn", "to cooperate"),
+        ("Alphaland", "target", "threaten", "Betan forces"),
+        ("Anna Alpha", "actor", "call", "Betastan"),
+        ("Anna Alpha", "actor", "call", "Betastan"),  # once per report
+        ("Anna Alpha", "target", "meet", "Betastan"),
+    ]
+    # matched on an alias too ("the Alphans" is an alias of Alphaland)
+    by_alias = sparql(store, named_query("entity-facts", {"entity": "alphans"}))
+    assert set(by_alias["entity"]) == {"Alphaland"}
+    negated = sparql(store, named_query("entity-facts", {"entity": "gamma"}))
+    assert list(negated["negated"]) == [True] and list(negated["role"]) == ["target"]
+
+
+def test_entity_facts_escapes_its_parameter(store):
+    text = named_query("entity-facts", {"entity": 'x") } DROP ALL #'})
+    assert 'LCASE("x\\") } DROP ALL #")' in text
+    assert len(sparql(store, text)) == 0
+
+
+def test_who_did_what_is_ordered_by_date(store):
+    frame = sparql(store, named_query("who-did-what"))
+    assert len(frame) == 6
+    dated = [str(d) for d in frame["date"] if d is not None]
+    assert dated == sorted(dated)
+    assert frame.iloc[0]["relation"] == "threaten" and str(frame.iloc[0]["date"]) == "2024-10"
+    assert frame.iloc[-1]["date"] is None  # undated last
+    assert set(frame.columns) >= {"actor", "relation", "target", "date", "cameo", "confidence", "document"}
+
+
+def test_entities_by_degree_counts_distinct_edges(store):
+    frame = sparql(store, named_query("entities-by-degree"))
+    degree = dict(zip(frame["label"], frame["degree"]))
+    # alpha-leader: call->beta (seen twice, counted once) and meet<-beta
+    assert degree == {"Anna Alpha": 2, "Betastan": 2, "Betan forces": 2, "Gamma City": 1, "Alphaland": 1}
+    assert frame.iloc[0]["degree"] == 2
+    types = dict(zip(frame["label"], frame["type"]))
+    assert types["Anna Alpha"] == "Person" and types["Betan forces"] == "Group"
+
+
+def test_events_by_type(store):
+    frame = sparql(store, named_query("events-by-type"))
+    assert dict(zip(frame["cameo"], frame["events"])) == {"042": 2, "043": 1, "130": 1, "190": 1}
+    assert frame.iloc[0]["cameo"] == "042"
+
+
+def test_events_by_type_uses_cameo_labels_when_loaded(store):
+    local = open_store()
+    add_extraction(local, sample_extraction())
+    local.add((URIRef("https://w3id.org/kg-events/cameo/042"), URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
+               Literal("Make a visit", lang="en"), URIRef("https://w3id.org/kg-events/ontology")))
+    frame = sparql(local, named_query("events-by-type"))
+    assert dict(zip(frame["cameo"], frame["label"]))["042"] == "Make a visit"
+
+
+def test_timeline_and_sources():
+    dataset = open_store()
+    source = make_extraction("report-3", [dict(subj="beta", obj="alpha", lemma="accuse", date="2024-11-01")])
+    event = source.events[0]
+    said = type(event)(**{**{f: getattr(event, f) for f in event.__slots__},
+                          "attributed_to": source.mentions[0], "modality": "reported"})
+    unresolved = type(event)(**{**{f: getattr(event, f) for f in event.__slots__}, "lemma": "deny",
+                                "attributed_to": type(source.mentions[0])("report-3", 0, 0, 5, "aides")})
+    add_extraction(dataset, type(source)(source.document, source.sentences, source.mentions, source.entities,
+                                         (said, unresolved)))
+    add_extraction(dataset, sample_extraction())
+    timeline = sparql(dataset, named_query("timeline"))
+    assert [str(d) for d in timeline["date"]][:2] == ["2024-11-01", "2024-11-01"]
+    assert list(timeline["relation"]) == ["accuse", "deny", "attack", "call", "warn"]
+    assert all(isinstance(e, str) and e for e in timeline["evidence"])
+    sources = sparql(dataset, named_query("sources"))
+    assert dict(zip(sources["source"], sources["events"])) == {"Betastan": 1, "aides": 1}
+
+
+def test_named_query_errors_list_what_is_available():
+    with pytest.raises(QueryError, match="available: .*entity-facts"):
+        named_query("no-such-query")
+    with pytest.raises(QueryError, match="missing parameter entity.*its parameters: entity"):
+        named_query("entity-facts")
+    with pytest.raises(QueryError, match="unknown parameter name"):
+        named_query("timeline", {"name": "x"})
+
+
+def test_named_query_files_are_validated(tmp_path):
+    bad = tmp_path / "bad.rq"
+    bad.write_text("# A query.\nSELECT * WHERE { ?s ?p $who }\n")
+    with pytest.raises(DataError, match=r"bad.rq:2 \[bad\].*\$who"):
+        _read_named(bad)
+    silent = tmp_path / "silent.rq"
+    silent.write_text("SELECT * WHERE { ?s ?p ?o }\n")
+    with pytest.raises(DataError, match="silent.rq:1"):
+        _read_named(silent)
+
+
+def test_sparql_string_escapes():
+    assert sparql_string('a"b\\c\nd') == '"a\\"b\\\\c\\nd"'
+
+
+# --- run_query() ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def targets(tmp_path_factory, store):
+    folder = tmp_path_factory.mktemp("targets")
+    write_graph(store, folder / "graph.trig", "trig")
+    write_graph(store, folder / "graph.ttl", "ttl")
+    directory = folder / "graph-store"
+    persistent = open_store(directory)
+    add_extraction(persistent, sample_extraction("report-1"))
+    add_extraction(persistent, second_extraction())
+    close_store(persistent)
+    del persistent
+    return folder
+
+
+QUERY = "SELECT ?label WHERE { ?e a kg:Country ; rdfs:label ?label } GROUP BY ?label ORDER BY ?label"
+
+
+@pytest.mark.parametrize("name", ["graph.trig", "graph.ttl", "graph-store"])
+def test_run_query_formats(targets, name):
+    target = targets / name
+    table = run_query(target, QUERY)
+    assert table.splitlines()[0].strip() == "label"
+    assert "Alphaland" in table and "Betastan" in table and table.endswith("(2 rows)")
+
+    rows = list(csv.reader(io.StringIO(run_query(target, QUERY, "csv"))))
+    assert rows == [["label"], ["Alphaland"], ["Betastan"]]
+    tsv = run_query(target, QUERY, "tsv").splitlines()
+    assert tsv == ["?label", '"Alphaland"', '"Betastan"']
+    results = json.loads(run_query(target, QUERY, "json"))
+    assert results["head"]["vars"] == ["label"]
+    assert [b["label"]["value"] for b in results["results"]["bindings"]] == ["Alphaland", "Betastan"]
+
+
+def test_run_query_ask_and_construct(targets):
+    target = targets / "graph.trig"
+    assert run_query(target, "ASK { ent:beta a kg:Country }") == "true"
+    assert json.loads(run_query(target, "ASK { ent:beta a kg:Person }", "json"))["boolean"] is False
+    turtle = run_query(target, "CONSTRUCT { ?s rel:call ?o } WHERE { ?s rel:call ?o }")
+    assert "ent:alpha-leader rel:call ent:beta" in turtle
+    again = Graph().parse(data=turtle, format="turtle")
+    assert len(again) == 1
+    jsonld = json.loads(run_query(target, "CONSTRUCT { ?s rel:call ?o } WHERE { ?s rel:call ?o }", "json"))
+    assert Graph().parse(data=json.dumps(jsonld), format="json-ld").isomorphic(again)
+
+
+def test_run_query_table_shortens_iris(targets):
+    table = run_query(targets / "graph.ttl", "SELECT ?e WHERE { ?e rdfs:label \"Betastan\" }")
+    assert "ent:beta" in table and "https://" not in table
+
+
+def test_run_query_errors(targets, tmp_path):
+    with pytest.raises(QueryError, match="unknown output format"):
+        run_query(targets / "graph.ttl", QUERY, "xml")
+    with pytest.raises(InputError, match="no such store"):
+        run_query(tmp_path / "absent.ttl", QUERY)
+    with pytest.raises(QueryError):
+        run_query(targets / "graph.ttl", "SELECT nothing")
+
+
+def test_kg_terms_used_by_the_queries_exist():
+    # a typo in a .rq file would silently match nothing; every kg: term must be declared
+    for name, _ in list_named_queries():
+        text = named_query(name, {p: "x" for p in named_query_params(name)})
+        for term in re.findall(r"\bkg:([A-Za-z]+)", text):
+            assert hasattr(KG, term), (name, term)

@@ -1,0 +1,213 @@
+"""Opening stores (memory, directory, endpoint spec), loading files, closing and reopening."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Literal
+from rdflib.namespace import RDFS
+
+from kg.errors import InputError, StoreError
+from kg.namespaces import DOC, ENT, KG
+from kg.rdf import add_extraction, to_triples
+from kg.store import (
+    ONTOLOGY_GRAPH,
+    _endpoints,
+    close_store,
+    load_file,
+    load_ontologies,
+    open_store,
+    to_pyoxigraph,
+)
+from tests.unit.test_rdf import sample_extraction
+
+TURTLE = """@prefix ex: <http://example.org/> .
+ex:a ex:p ex:b ; ex:q "x" .
+ex:b ex:p ex:c .
+"""
+TRIG = """@prefix ex: <http://example.org/> .
+ex:g1 { ex:a ex:p ex:b . }
+ex:g2 { ex:a ex:p ex:b . ex:c ex:p ex:d . }
+"""
+
+
+def test_memory_store_is_a_union_dataset():
+    store = open_store()
+    add_extraction(store, sample_extraction())
+    assert store.default_union
+    assert to_pyoxigraph(store) is not None
+    assert (ENT["alpha"], RDFS.label, Literal("Alphaland")) in store
+    assert str(dict(store.namespaces())["kg"]) == str(KG._NS)
+
+
+def test_persistent_store_reopens_with_its_data(tmp_path):
+    path = tmp_path / "graph-store"
+    store = open_store(path)
+    add_extraction(store, sample_extraction())
+    count = len(store)
+    close_store(store)
+    del store
+
+    again = open_store(path)
+    assert len(again) == count > 0
+    assert (ENT["alpha"], RDFS.label, Literal("Alphaland")) in again
+    close_store(again)
+    del again
+
+    reader = open_store(path, read_only=True)
+    assert len(reader) == count
+    close_store(reader)
+    close_store(reader)  # closing twice is harmless
+    with pytest.raises(StoreError, match="closed"):
+        to_pyoxigraph(reader)
+
+
+def test_missing_directory_without_create_is_an_error(tmp_path):
+    with pytest.raises(StoreError, match="no store"):
+        open_store(tmp_path / "absent", create=False)
+    with pytest.raises(StoreError):
+        open_store(tmp_path / "absent", read_only=True)
+    assert not (tmp_path / "absent").exists()
+
+
+def test_a_path_that_is_not_a_store_is_refused(tmp_path):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "todo.txt").write_text("not a database")
+    with pytest.raises(StoreError, match="not an Oxigraph store"):
+        open_store(tmp_path / "notes")
+    (tmp_path / "file.ttl").write_text(TURTLE)
+    with pytest.raises(StoreError, match="is a file"):
+        open_store(tmp_path / "file.ttl")
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("http://localhost:7878/query", ("http://localhost:7878/query", "http://localhost:7878/update")),
+        ("http://h/ds/sparql", ("http://h/ds/sparql", "http://h/ds/sparql")),
+        ("http://h/q | http://h/u", ("http://h/q", "http://h/u")),
+    ],
+)
+def test_endpoint_urls(spec, expected):
+    assert _endpoints(spec) == expected
+
+
+def test_endpoint_store_is_opened_without_network():
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
+
+    writable = open_store("http://localhost:1/query")
+    assert isinstance(writable.store, SPARQLUpdateStore)
+    assert writable.store.update_endpoint == "http://localhost:1/update"
+    reader = open_store("http://localhost:1/query", read_only=True)
+    assert type(reader.store) is SPARQLStore
+    assert to_pyoxigraph(reader) is None
+
+
+def test_load_turtle_into_a_named_graph(tmp_path):
+    path = tmp_path / "extra.ttl"
+    path.write_text(TURTLE)
+    store = open_store()
+    assert load_file(store, path, graph="http://example.org/g") == 3
+    graphs = {str(g.identifier) for g in store.graphs() if len(g)}
+    assert graphs == {"http://example.org/g"}
+    # loading again adds nothing new
+    assert load_file(store, path, graph="http://example.org/g") == 0
+
+
+def test_load_trig_keeps_its_graphs(tmp_path):
+    path = tmp_path / "extra.trig"
+    path.write_text(TRIG)
+    store = open_store()
+    assert load_file(store, path) == 3
+    assert len(store) == 2  # the union graph counts ex:a ex:p ex:b once
+
+
+def test_load_reports_the_file_on_a_parse_error(tmp_path):
+    path = tmp_path / "broken.ttl"
+    path.write_text("@prefix ex: <http://example.org/> .\nex:a ex:p .\n")
+    store = open_store()
+    with pytest.raises(InputError, match="broken.ttl") as info:
+        load_file(store, path)
+    assert "line 2" in str(info.value) or ":2" in str(info.value)
+    assert len(store) == 0  # small files load in one transaction: nothing half-loaded
+    with pytest.raises(InputError, match="unknown RDF file extension"):
+        (tmp_path / "notes.txt").write_text("plain text")
+        load_file(store, tmp_path / "notes.txt")
+    with pytest.raises(InputError, match="no such file"):
+        load_file(store, tmp_path / "absent.ttl")
+
+
+def test_load_into_a_plain_rdflib_dataset(tmp_path):
+    from rdflib import Dataset
+
+    path = tmp_path / "extra.trig"
+    path.write_text(TRIG)
+    store = Dataset(default_union=True)
+    assert load_file(store, path) == 3
+    assert len(list(store.quads())) == 3
+
+
+def test_export_and_reload_round_trip(tmp_path):
+    from kg.export.formats import write_graph
+
+    store = open_store()
+    add_extraction(store, sample_extraction())
+    write_graph(store, tmp_path / "all.trig", "trig")
+    again = open_store()
+    assert load_file(again, tmp_path / "all.trig") == len(to_triples(sample_extraction()))
+    assert {g.identifier for g in again.graphs() if len(g)} == {DOC["report-1"]}
+
+
+def test_load_ontologies_replaces_its_graph():
+    store = open_store()
+    first = load_ontologies(store)
+    assert first > 100
+    assert load_ontologies(store) == first
+    assert {str(g.identifier) for g in store.graphs() if len(g)} == {ONTOLOGY_GRAPH}
+
+
+def test_close_store_on_memory_and_remote_stores_is_harmless():
+    close_store(open_store())
+    close_store(open_store("http://localhost:1/query", read_only=True))
+
+
+
+@pytest.mark.server
+def test_remote_endpoint_round_trip(tmp_path):
+    import shutil
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    from kg.query import run_query, sparql
+    from kg.rdf import remove_document
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    binary = shutil.which("oxigraph")
+    assert binary, "the oxigraph server (PyPI package oxigraph, a test dependency) is not installed"
+    server = subprocess.Popen(
+        [binary, "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        store = open_store(url)
+        add_extraction(store, sample_extraction())
+        add_extraction(store, sample_extraction())  # replaces, does not duplicate
+        count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        assert int(sparql(store, count).iloc[0]["n"]) == len(to_triples(sample_extraction()))
+        assert run_query(url, "ASK { ent:beta a kg:Country }") == "true"
+        assert remove_document(store, "report-1") == len(to_triples(sample_extraction()))
+        assert int(sparql(store, count).iloc[0]["n"]) == 0
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

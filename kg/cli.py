@@ -17,8 +17,8 @@ from kg.errors import KGError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
                   help="Build knowledge graphs of geopolitical events from news articles.")
-err_console = Console(stderr=True, highlight=False)
-console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+console = Console(highlight=False, soft_wrap=True)
 
 PUBLISHED_HELP = "Publication date (YYYY-MM-DD) for inputs that carry none."
 WORKERS_HELP = "Worker processes (default 1; 0 = one per core)."
@@ -75,8 +75,10 @@ def extract(
     workers: int = typer.Option(1, help=WORKERS_HELP),
     model: Optional[str] = typer.Option(None, help="spaCy model name or path."),
     strict: bool = typer.Option(False, help="Stop at the first input problem."),
+    events: bool = typer.Option(False, "--events",
+                                help="Only coded events (CAMEO), one line per event."),
 ):
-    """Extract facts as JSON Lines on stdout, one line per fact."""
+    """Extract facts as JSON Lines on stdout, one line per fact (--events: per coded event)."""
     from kg.documents import parse_date
     from kg.parallel import extract_documents
     from kg.pipeline import as_documents
@@ -89,7 +91,17 @@ def extract(
     else:
         docs = as_documents(paths, published=day, on_error=problems)
     out = sys.stdout
-    for extraction in extract_documents(docs, workers=_workers(workers), model=model):
+    n_workers = _workers(workers)
+    extractor = None
+    if events and n_workers <= 1:
+        from kg.extract.extractor import Extractor
+
+        extractor = Extractor(model, events_only=True)
+    for extraction in extract_documents(docs, workers=n_workers, model=model, extractor=extractor):
+        if events and extractor is None:
+            from kg.extract.extractor import only_events
+
+            extraction = only_events(extraction)
         line = extraction.document.meta.get("line") if sentences else None
         for record in to_records(extraction, sentence_index=line):
             out.write(json.dumps(record, ensure_ascii=False) + "\n")

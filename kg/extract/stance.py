@@ -34,7 +34,7 @@ _INTENT = frozenset({"vow", "promise", "pledge", "threaten", "plan", "intend", "
                      "wish", "seek", "hope", "prepare", "agree", "offer", "decide", "resolve",
                      "commit", "attempt", "try", "propose", "mean", "expect", "vote",
                      "eager", "ready", "willing", "determined", "keen", "prepared", "set",
-                     "poised", "likely", "due", "about"})
+                     "poised", "likely", "due"})
 _REQUEST = frozenset({"urge", "ask", "request", "appeal", "implore", "beg", "press", "advise",
                       "encourage", "instruct", "order", "tell", "invite", "push", "pressure",
                       "pressurise", "pressurize", "demand", "insist", "exhort", "command",

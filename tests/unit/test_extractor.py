@@ -1,0 +1,115 @@
+"""Extractor end to end: event typing, event selection (--events) and reported statements."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.extractor import Extractor, only_events
+from kg.types import Document
+
+pytestmark = pytest.mark.model
+
+# sentence, subject text, CAMEO code, object text, negated, modality
+CASES = [
+    ("Brazil condemned the bombing of Kyiv.", "Brazil", "111", "Kyiv", False, "asserted"),
+    ("Chile is about to resume diplomatic relations with Peru.", "Chile", "064", "Peru", False, "asserted"),
+    ("The Norwegian foreign minister met Iranian officials in Oslo.",
+     "The Norwegian foreign minister", "040", "Iranian officials", False, "asserted"),
+    ("Egypt did not sign the treaty.", "Egypt", "127", "the treaty", True, "asserted"),
+    ("Pakistan refused to meet India.", "Pakistan", "125", "India", True, "asserted"),
+    ("Mali accused France of meddling in its affairs.", "Mali", "112", "France", False, "asserted"),
+    ("Protesters demonstrated against the government in Lima.", "Protesters", "141",
+     "the government", False, "asserted"),
+    ("Japan praised South Korea for its restraint.", "Japan", "051", "South Korea", False, "asserted"),
+    ("Turkey urged Sweden to extradite the suspects.", "Turkey", "020", "Sweden", False, "asserted"),
+    ("Rebels attacked a police station in Niger.", "Rebels", "190", "a police station", False,
+     "asserted"),
+    ("Canada expelled two Chinese diplomats.", "Canada", "161", "two Chinese diplomats", False,
+     "asserted"),
+    ("Argentina imposed sanctions on Venezuela.", "Argentina", "163", "Venezuela", False, "asserted"),
+    ("The Philippines apologized to Vietnam.", "The Philippines", "055", "Vietnam", False, "asserted"),
+    ("Israeli troops arrested three Palestinians in Hebron.", "Israeli troops", "173",
+     "three Palestinians", False, "asserted"),
+    ("Poland threatened to close its border with Belarus.", "Poland", "130", "Belarus", False,
+     "asserted"),
+    ("Officials said Ghana signed a loan deal with the World Bank.", "Ghana", "057", "the World Bank",
+     False, "reported"),
+    ("Colombia and Ecuador agreed to reopen their border.", "Colombia", "030", "Ecuador", False,
+     "asserted"),
+    ("The Senegalese president arrived in Paris on Tuesday.", "The Senegalese president", "042",
+     "Paris", False, "asserted"),
+    ("Spain recalled its ambassador from Algeria.", "Spain", "161", "Algeria", False, "asserted"),
+    ("Iran said Iraq must withdraw its forces.", "Iran", "100", "Iraq", False, "asserted"),
+    ("India and China held talks on the border dispute.", "India", "040", "China", False, "asserted"),
+    ("Nigeria investigated the killing of the journalists.", "Nigeria", "090",
+     "the killing of the journalists", False, "asserted"),
+    ("Russia invaded Ukraine in February.", "Russia", "190", "Ukraine", False, "asserted"),
+    # "ready to" is an intent: CAMEO's intent to cooperate (0314) rather than the act itself
+    ("Kenya is ready to renew diplomatic ties with Somalia.", "Kenya", "0314", "Somalia", False,
+     "intended"),
+    ("The Tanzanian foreign minister left for Kampala for talks.", "The Tanzanian foreign minister",
+     "036", "Kampala", False, "asserted"),
+    ("Portugal shared intelligence with Morocco.", "Portugal", "064", "Morocco", False,
+     "asserted"),
+]
+
+
+@pytest.fixture(scope="module")
+def events_extractor():
+    return Extractor(events_only=True)
+
+
+@pytest.fixture(scope="module")
+def default_extractor(events_extractor):
+    # same pipeline, default output
+    ex = Extractor(nlp=events_extractor.nlp)
+    return ex
+
+
+@pytest.mark.parametrize("sentence,subject,cameo,obj,negated,modality", CASES,
+                         ids=[c[0][:30] for c in CASES])
+def test_event_typing(events_extractor, sentence, subject, cameo, obj, negated, modality):
+    events = events_extractor.extract(Document("t", sentence)).events
+    found = [(e.subject.text, e.cameo, e.object.text if e.object else None, e.negated, e.modality)
+             for e in events]
+    assert (subject, cameo, obj, negated, modality) in found
+
+
+def test_events_mode_one_line_per_event(events_extractor):
+    x = events_extractor.extract(Document("t", "Pakistan refused to meet India."))
+    # the refusal and the meeting are one act: CAMEO's "reject proposal to meet"
+    assert [(e.lemma, e.cameo) for e in x.events] == [("meet", "125")]
+
+
+def test_events_mode_keeps_only_coded_facts(events_extractor):
+    x = events_extractor.extract(Document("t", "Officials said Ghana signed a loan deal with the World Bank."))
+    assert x.events and all(e.cameo is not None for e in x.events)
+    assert [e.cameo for e in x.events] == ["057"]
+    assert x.events[0].attributed_to is not None and x.events[0].attributed_to.text == "Officials"
+
+
+def test_reciprocal_actors_are_partners(events_extractor):
+    x = events_extractor.extract(Document("t", "India and China held talks on the border dispute."))
+    pairs = {(e.subject.text, e.object.text) for e in x.events}
+    assert pairs == {("India", "China"), ("China", "India")}
+
+
+def test_default_output_keeps_statement_as_plain_relation(default_extractor):
+    x = default_extractor.extract(Document("t", "Officials said Ghana signed a loan deal with the World Bank."))
+    by_lemma = {e.lemma: e for e in x.events}
+    assert by_lemma["say"].cameo is None  # the reported deal is the event
+    assert by_lemma["say"].object.text.startswith("Ghana signed")  # the line stays (open-IE)
+    assert [e.cameo for e in x.events if e.cameo] == ["057"]
+
+
+def test_statement_without_coded_content_stays_a_statement(default_extractor):
+    x = default_extractor.extract(Document("t", "The minister said the weather was fine."))
+    assert any(e.lemma == "say" and e.cameo == "010" for e in x.events)
+
+
+def test_only_events_filters_an_extraction(default_extractor):
+    x = default_extractor.extract(Document("t", "Colombia and Ecuador agreed to reopen their border."))
+    filtered = only_events(x)
+    assert len(filtered.events) <= len(x.events)
+    assert all(e.cameo for e in filtered.events)
+    assert {e.subject.text for e in filtered.events} == {"Colombia", "Ecuador"}

@@ -122,8 +122,8 @@ def build(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output directory (graph.ttl, graph.trig, graph.html, store/)."),
     store: Optional[str] = typer.Option(None, help="Add to this store (directory or SPARQL endpoint URL)."),
     published: Optional[str] = typer.Option(None, help=PUBLISHED_HELP),
-    workers: int = typer.Option(1, help=WORKERS_HELP),
-    dask: Optional[str] = typer.Option(None, help="Dask scheduler address: extract on a cluster."),
+    workers: int = typer.Option(0, help="Worker processes (default 0 = one per core)."),
+    dask: Optional[str] = typer.Option(None, help="Dask scheduler address (tcp://host:8786): extract on a cluster."),
     model: Optional[str] = typer.Option(None, help="spaCy model name or path."),
     html: bool = typer.Option(True, help="Write graph.html."),
     strict: bool = typer.Option(False, help="Stop at the first input problem."),
@@ -156,6 +156,40 @@ def build(
         console.print(f"  {kind:6} {path}", markup=False)
     if problems.count:
         raise typer.Exit(1)
+
+
+@app.command("import")
+def import_(
+    files: list[Path] = typer.Argument(..., help="RDF files: .ttl, .nt, .nq, .trig, .jsonld."),
+    store: str = typer.Option(..., help="Store directory (created when missing) or SPARQL endpoint URL."),
+    graph: Optional[str] = typer.Option(None, help="Named graph IRI for the triples of .ttl/.nt files."),
+):
+    """Bulk-load existing RDF files into a store."""
+    import time
+
+    from kg.store import import_files
+
+    started = time.monotonic()
+    added = import_files(store, files, graph=graph)
+    seconds = time.monotonic() - started
+    console.print(f"imported {added} triples from {len(files)} file(s) into {store} in {seconds:.1f}s "
+                  f"({added / max(seconds, 1e-9):,.0f} triples/s)", markup=False)
+
+
+@app.command()
+def remove(
+    doc_ids: list[str] = typer.Argument(..., help="Document ids (as in doc:ID) to take out."),
+    store: str = typer.Option(..., help="Store directory or SPARQL endpoint URL."),
+):
+    """Take documents out of a store (their named graphs); events other documents report stay."""
+    from kg.pipeline import remove as remove_docs
+
+    removed = remove_docs(doc_ids, store)
+    for doc_id, count in removed.items():
+        console.print(f"removed {doc_id}: {count} triples", markup=False)
+    missing = [doc_id for doc_id, count in removed.items() if not count]
+    if missing:
+        raise KGError(f"not in the store: {', '.join(missing)}")
 
 
 @app.command()
@@ -195,6 +229,93 @@ def query(
         raise KGError(f"unknown --format {fmt!r} (table, csv, tsv, json)")
     result = run_query(target, text, fmt)
     sys.stdout.write(result if result.endswith("\n") else result + "\n")
+
+
+@app.command()
+def serve(
+    store: str = typer.Argument(..., help="Store directory or RDF file (.ttl/.trig/..., loaded into memory)."),
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (0.0.0.0 for every interface)."),
+    port: int = typer.Option(8000, help="Port to listen on (0 picks a free one)."),
+    allow_update: bool = typer.Option(False, "--allow-update", help="Accept SPARQL updates (read-only otherwise)."),
+    timeout: float = typer.Option(30.0, help="Seconds a query may run before the answer is 503."),
+    max_rows: int = typer.Option(10000, "--max-rows", help="Rows kept per result (X-KG-Truncated: true beyond)."),
+    max_body: int = typer.Option(1_000_000, "--max-body", help="Largest request body in bytes."),
+):
+    """Serve a store: SPARQL 1.1 endpoint at /sparql, query page at /, explorer at /explorer."""
+    from kg.server import serve as run_server
+
+    if timeout <= 0 or max_rows <= 0 or max_body <= 0:
+        raise KGError("--timeout, --max-rows and --max-body must be positive")
+    if not 0 <= port <= 65535:
+        raise KGError(f"--port must be between 0 and 65535, got {port}")
+    console.print(f"kg: serving {store}; Ctrl+C stops", markup=False)  # serve() logs the address
+    run_server(store, host, port, allow_update=allow_update, timeout=timeout, max_rows=max_rows, max_body=max_body)
+
+
+@app.command()
+def viz(
+    store: str = typer.Argument(..., help="Store directory, build folder, RDF file or endpoint URL."),
+    out: Path = typer.Option(Path("graph.html"), "--out", "-o", help="The HTML file to write."),
+    focus: Optional[str] = typer.Option(None, help="Centre on this entity (label, id or IRI)."),
+    hops: int = typer.Option(2, help="With --focus: how many events away to keep."),
+    since: Optional[str] = typer.Option(None, help="Keep events from this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, help="Keep events up to this date."),
+    types: Optional[str] = typer.Option(None, help="Entity types to keep, comma-separated (Person,Country)."),
+    max_nodes: Optional[int] = typer.Option(None, "--max-nodes", help="Keep only the best-connected entities."),
+    title: str = typer.Option("kg", help="Page title."),
+):
+    """Write the offline HTML explorer of a store (or of one entity's neighbourhood)."""
+    from kg.pipeline import write_html_atomic
+
+    if hops < 0:
+        raise KGError(f"--hops must be 0 or more, got {hops}")
+    wanted = [t.strip() for t in types.split(",") if t.strip()] if types else None
+    summary = write_html_atomic(_open_for_reading(store), out, focus=focus, hops=hops, since=since,
+                                until=until, types=wanted, max_nodes=max_nodes, title=title)
+    console.print(f"entities {summary['nodes']}  events {summary['edges']}  "
+                  f"left out {summary['nodes_left_out']} entities, {summary['edges_left_out']} events", markup=False)
+    console.print(f"  html   {out}", markup=False)
+
+
+@app.command("export")
+def export_(
+    store: str = typer.Argument(..., help="Store directory, build folder, RDF file or endpoint URL."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f",
+                                      help="ttl, trig, nt, nq, jsonld, graphml or csv (one row per event)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o",
+                                       help="Output file (its extension picks the format when --format is not given); default stdout."),
+):
+    """Export a store as RDF (Turtle, TriG, N-Triples, N-Quads, JSON-LD), GraphML or an events CSV."""
+    import shutil
+    import tempfile
+
+    from kg.export.tables import FORMATS, export
+
+    if fmt is not None and fmt.lower() not in FORMATS:
+        raise KGError(f"unknown --format {fmt!r} ({', '.join(FORMATS)})")
+    if out is None and fmt is None:
+        raise KGError("give --format (output to stdout) or --out FILE")
+    graph = _open_for_reading(store)
+    if out is not None:
+        path = export(graph, out, fmt)
+        err_console.print(f"  {(fmt or path.suffix.lstrip('.')):7} {path}", markup=False)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = export(graph, Path(tmp) / f"export.{fmt.lower()}", fmt)
+        with open(path, "rb") as fh:
+            shutil.copyfileobj(fh, sys.stdout.buffer)
+    sys.stdout.flush()
+
+def _open_for_reading(spec: str):
+    """A store directory, `kg build` folder or endpoint read-only; an RDF file loaded into memory."""
+    from kg.store import load_file, open_store
+
+    path = Path(spec)
+    if not spec.startswith(("http://", "https://")) and path.is_file():
+        graph = open_store("memory")
+        load_file(graph, path)
+        return graph
+    return open_store(spec, read_only=True, create=False)
 
 
 def main() -> None:

@@ -387,7 +387,8 @@ def show(graph: Any, *, height: int = 650, **options: Any) -> Any:
     except ImportError as error:  # pragma: no cover - IPython ships with every notebook
         raise KGError("show() needs IPython (run it in a notebook)") from error
     page = to_html(graph, **options)
+    # wrapped in a div: IPython warns about bare <iframe> HTML and suggests a linked IFrame
     return HTML(
-        f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:{int(height)}px;'
-        'border:1px solid #ddd" sandbox="allow-scripts allow-popups"></iframe>'
+        f'<div><iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:{int(height)}px;'
+        'border:1px solid #ddd" sandbox="allow-scripts allow-popups"></iframe></div>'
     )

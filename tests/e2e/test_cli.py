@@ -188,3 +188,68 @@ def test_html_is_offline_and_escapes_article_text(capsys, monkeypatch, tmp_path)
     assert "<img src=x" not in html and "<script>alert(2)" not in html
     assert not re.search(r"""(src|href)\s*=\s*["']?https?://""", html)
     assert not re.search(r"@import\s+url\(\s*['\"]?https?://", html)
+
+
+def test_viz_focus_and_filters(capsys, monkeypatch, built, tmp_path):
+    page = tmp_path / "putin.html"
+    code, out, err = run(capsys, monkeypatch, "viz", built, "--out", page, "--focus", "Putin", "--hops", "1")
+    assert code == 0, err
+    html = page.read_text(encoding="utf-8")
+    assert "Vladimir Putin" in html and "Crimea" not in html
+    code, out, err = run(capsys, monkeypatch, "viz", built / "graph.trig", "--out", page, "--types", "Country",
+                         "--max-nodes", "3")
+    assert code == 0, err
+    assert re.search(r"entities 3 ", out)
+
+
+def test_export_csv_to_stdout_and_graphml(capsys, monkeypatch, built, tmp_path):
+    import csv
+    import io
+
+    import networkx as nx
+
+    code, out, err = run(capsys, monkeypatch, "export", built, "--format", "csv")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert any(r["actor1"] == "Russia" and r["actor2"] == "Ukraine" and r["cameo_root"] == "19" for r in rows)
+    code, _, err = run(capsys, monkeypatch, "export", built, "--out", tmp_path / "g.graphml")
+    assert code == 0, err
+    g = nx.read_graphml(tmp_path / "g.graphml")
+    labels = {d["label"]: d["type"] for _, d in g.nodes(data=True)}
+    assert labels["Donald Trump"] == "Person" and labels["Russia"] == "Country"
+    code, _, err = run(capsys, monkeypatch, "export", built, "--format", "xls")
+    assert code == 1 and "unknown --format" in err
+
+
+@pytest.mark.server
+def test_serve_answers_sparql_over_http(built):
+    import socket
+    import time
+    import urllib.parse
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", str(built), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/health", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        query = urllib.parse.quote("SELECT ?p WHERE { ent:donald-trump ?p ent:vladimir-putin }")
+        req = urllib.request.Request(f"{base}/sparql?query={query}", headers={"Accept": "text/csv"})
+        body = urllib.request.urlopen(req, timeout=10).read().decode()
+        assert "rel/call" in body
+        update = urllib.request.Request(f"{base}/sparql", data=b"update=CLEAR%20ALL", method="POST",
+                                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+        with pytest.raises(urllib.error.HTTPError) as denied:
+            urllib.request.urlopen(update, timeout=10)
+        assert denied.value.code == 403
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -200,7 +200,15 @@ def test_types_filter_and_unknown_focus(graph):
 
 def test_show_wraps_the_page_in_an_escaped_iframe(graph):
     frame = show(graph, height=400).data
-    assert frame.startswith('<iframe srcdoc="') and "height:400px" in frame
+    assert frame.startswith('<div><iframe srcdoc="') and "height:400px" in frame
     inner = re.search(r'srcdoc="([^"]*)"', frame).group(1)
     assert "<" not in inner and "&lt;!DOCTYPE html&gt;" in inner
     assert 'sandbox="allow-scripts allow-popups"' in frame
+
+
+def test_show_raises_no_ipython_warning(graph):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        show(graph, height=300)

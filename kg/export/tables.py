@@ -1,0 +1,230 @@
+"""Tables out of the graph: GraphML for Gephi and networkx, and a GDELT-like CSV of events.
+
+Both are deterministic (sorted nodes, edges and rows) and written atomically, like the RDF
+exports of :mod:`kg.export.formats`, which :func:`export` delegates to for RDF syntaxes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pyoxigraph as ox
+from oxrdflib import OxigraphStore
+from rdflib import Dataset
+
+from kg.errors import KGError, StoreError
+from kg.export.formats import FORMATS as RDF_FORMATS
+from kg.export.formats import write_graph
+from kg.graph import to_networkx
+from kg.query import sparql
+
+FORMATS = (*RDF_FORMATS, "graphml", "csv")
+NODE_ATTRIBUTES = ("label", "type", "country", "wikidata")
+EDGE_ATTRIBUTES = ("relation", "label", "date", "cameo", "confidence", "negated", "modality", "evidence")
+
+#: columns of the events table, in order
+EVENT_COLUMNS = (
+    "event", "date", "actor1", "actor1_country", "actor2", "actor2_country", "relation",
+    "cameo", "cameo_root", "plover", "goldstein", "negated", "modality", "attributed_to",
+    "source_title", "source_url", "document", "confidence", "sentence",
+)
+
+# Each event's details and labels are read inside its own document graph (GRAPH ?g), which
+# holds the labels of every entity it mentions; a country is looked up over the union when
+# the document does not carry its label. GROUP BY keeps one row per event whatever repeats.
+EVENTS_QUERY = """
+SELECT ?event (SAMPLE(?d) AS ?date)
+  (SAMPLE(COALESCE(?aLabel, ?aText)) AS ?actor1) (SAMPLE(?aCountry) AS ?actor1_country)
+  (SAMPLE(COALESCE(?tLabel, ?tText)) AS ?actor2) (SAMPLE(?tCountry) AS ?actor2_country)
+  (SAMPLE(?lemma) AS ?relation) (SAMPLE(?code) AS ?cameo) (SAMPLE(SUBSTR(?code, 1, 2)) AS ?cameo_root)
+  (SAMPLE(STRAFTER(STR(?p), STR(plover:))) AS ?plover) (SAMPLE(?gs) AS ?goldstein)
+  (SAMPLE(?neg) AS ?negated) (SAMPLE(?mod) AS ?modality)
+  (SAMPLE(COALESCE(?byLabel, ?byText)) AS ?attributed_to)
+  (SAMPLE(?title) AS ?source_title) (SAMPLE(?url) AS ?source_url) (SAMPLE(?doc) AS ?document)
+  (SAMPLE(?conf) AS ?confidence) (SAMPLE(?text) AS ?sentence)
+  (SAMPLE(?index) AS ?sentence_index)
+WHERE {
+  GRAPH ?g {
+    ?event a kg:Event ; kg:lemma ?lemma ; kg:document ?doc .
+    OPTIONAL { ?event kg:date ?d }
+    OPTIONAL { ?event kg:actor ?a . OPTIONAL { ?a rdfs:label ?aLabel } }
+    OPTIONAL { ?event kg:actorText ?aText }
+    OPTIONAL { ?event kg:target ?t . OPTIONAL { ?t rdfs:label ?tLabel } }
+    OPTIONAL { ?event kg:targetText ?tText }
+    OPTIONAL { ?event kg:cameoCode ?code }
+    OPTIONAL { ?event kg:plover ?p }
+    OPTIONAL { ?event kg:goldstein ?gs }
+    OPTIONAL { ?event kg:negated ?neg }
+    OPTIONAL { ?event kg:modality ?mod }
+    OPTIONAL { ?event kg:attributedTo ?by . ?by rdfs:label ?byLabel }
+    OPTIONAL { ?event kg:attributionText ?byText }
+    OPTIONAL { ?event kg:confidence ?conf }
+    OPTIONAL { ?event kg:evidence ?text }
+    OPTIONAL { ?event kg:sentenceIndex ?index }
+    OPTIONAL { ?doc kg:title ?title }
+    OPTIONAL { ?doc kg:url ?url }
+  }
+  OPTIONAL { ?event kg:actor ?a2 . { ?a2 kg:country ?ac } UNION { ?a2 a kg:Country . BIND(?a2 AS ?ac) }
+             OPTIONAL { ?ac rdfs:label ?acl } }
+  OPTIONAL { ?event kg:target ?t2 . { ?t2 kg:country ?tc } UNION { ?t2 a kg:Country . BIND(?t2 AS ?tc) }
+             OPTIONAL { ?tc rdfs:label ?tcl } }
+  BIND(COALESCE(?acl, STR(?ac)) AS ?aCountry)
+  BIND(COALESCE(?tcl, STR(?tc)) AS ?tCountry)
+}
+GROUP BY ?event
+ORDER BY (!BOUND(?date)) STR(?date) ?document ?sentence_index ?event
+"""
+
+
+def _rdf_view(store: Any) -> Any:
+    """An rdflib view of a store for the functions that take one (a pyoxigraph Store is wrapped)."""
+    if isinstance(store, ox.Store):
+        return Dataset(store=OxigraphStore(store=store), default_union=True)
+    return store
+
+
+def _write_atomic(path: Path, write) -> None:
+    """Call ``write(binary_file)`` on a temporary file next to ``path``, then rename it over."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            write(out)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; an export is meant to be shared
+        os.replace(temporary, path)
+    except BaseException as exc:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise StoreError(f"{path}: cannot write: {exc}") from exc
+        raise
+
+
+def _plain(value: Any) -> Any:
+    """A GraphML-friendly value: str, int, float or bool; None stays None (left out)."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def to_graphml_graph(graph: Any) -> nx.MultiDiGraph:
+    """The :func:`kg.graph.to_networkx` view reduced to GraphML-safe attributes.
+
+    Nodes keep ``label, type, country`` (the country's label when known) ``, wikidata``; edges
+    (keyed by event IRI) keep ``relation, label, date, cameo, confidence, negated, modality,
+    evidence``. Attributes without a value are left out: GraphML has no null.
+    """
+    g = graph if isinstance(graph, nx.MultiDiGraph) else to_networkx(_rdf_view(graph))
+    out = nx.MultiDiGraph()
+    for node in sorted(g):
+        attrs = dict(g.nodes[node])
+        country = attrs.get("country")
+        if country in g:
+            attrs["country"] = g.nodes[country].get("label", country)
+        out.add_node(node, **{k: _plain(attrs.get(k)) for k in NODE_ATTRIBUTES if attrs.get(k) is not None})
+    for u, v, key, attrs in sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2]))):
+        out.add_edge(u, v, key=key, **{k: _plain(attrs.get(k)) for k in EDGE_ATTRIBUTES if attrs.get(k) is not None})
+    return out
+
+
+def write_graphml(graph: Any, path: str | Path) -> dict[str, int]:
+    """Write the entity/event graph as GraphML (opens in Gephi, yEd, ``nx.read_graphml``).
+
+    Args:
+        graph: a store (rdflib Dataset/Graph or pyoxigraph Store) or a :func:`to_networkx` graph.
+
+    Returns:
+        ``{"nodes": ..., "edges": ...}`` written.
+
+    Example:
+        >>> write_graphml(open_store("out/store"), "events.graphml")  # doctest: +SKIP
+        {'nodes': 12, 'edges': 9}
+    """
+    g = to_graphml_graph(graph)
+    _write_atomic(Path(path), lambda out: nx.write_graphml(g, out, encoding="utf-8", prettyprint=True))
+    return {"nodes": g.number_of_nodes(), "edges": g.number_of_edges()}
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return " ".join(str(value).split())  # one physical line per event, whatever the sentence held
+
+
+def event_rows(store: Any) -> list[dict[str, str]]:
+    """The rows of the events table (see :data:`EVENT_COLUMNS`) as strings, in a fixed order."""
+    frame = sparql(_rdf_view(store), EVENTS_QUERY)
+    return [
+        {column: _cell(record.get(column)) for column in EVENT_COLUMNS}
+        for record in frame.to_dict("records")
+    ] if len(frame) else []
+
+
+def write_events_csv(graph: Any, path: str | Path) -> int:
+    """Write one CSV row per event, in the spirit of GDELT's event table.
+
+    Columns are :data:`EVENT_COLUMNS`: actors by label (the text as written when unresolved),
+    their countries, relation lemma, CAMEO code and root, PLOVER, Goldstein, stance,
+    attribution, source document and the evidence sentence. Rows by date (undated last),
+    document and sentence.
+
+    Returns:
+        The number of rows written.
+
+    Example:
+        >>> write_events_csv(open_store("out/store"), "events.csv")  # doctest: +SKIP
+        9
+    """
+    rows = event_rows(graph)
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=EVENT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    data = text.getvalue().encode("utf-8")
+    _write_atomic(Path(path), lambda out: out.write(data))
+    return len(rows)
+
+
+def export(store_or_graph: Any, path: str | Path, fmt: str | None = None) -> Path:
+    """Write a store in one format, chosen by ``fmt`` or by the file extension.
+
+    Args:
+        fmt: ``ttl``, ``trig``, ``nt``, ``nq``, ``jsonld`` (RDF, via
+            :func:`kg.export.formats.write_graph`), ``graphml`` or ``csv`` (events table).
+
+    Returns:
+        The path written.
+
+    Example:
+        >>> export(open_store("out/store"), "events.csv")  # doctest: +SKIP
+        PosixPath('events.csv')
+    """
+    path = Path(path)
+    fmt = (fmt or path.suffix.lstrip(".")).lower()
+    fmt = {"turtle": "ttl", "json-ld": "jsonld", "xml": "graphml"}.get(fmt, fmt)
+    if fmt not in FORMATS:
+        raise KGError(f"unknown export format {fmt or path.name!r} (choose from {', '.join(FORMATS)})")
+    if fmt == "graphml":
+        write_graphml(store_or_graph, path)
+    elif fmt == "csv":
+        write_events_csv(store_or_graph, path)
+    else:
+        if isinstance(store_or_graph, nx.Graph):
+            raise KGError(f"{fmt} needs the RDF store, not a networkx graph")
+        write_graph(store_or_graph, path, fmt)
+    return path

@@ -245,8 +245,10 @@ class EventLexicon:
                 for the intent, threat or appeal ("vowed to attack" -> 138).
         """
         lemma = " ".join(lemma.lower().split())
-        if " " in lemma and not particle:
-            lemma, _, particle = lemma.partition(" ")
+        if " " in lemma:
+            # the frame lemma may already carry its particle ("shoot down" with particle "down")
+            lemma, _, rest = lemma.partition(" ")
+            particle = particle or rest
         best = None
         for variant in _variants(lemma, nominal):
             best = self._match(variant, nominal, _norm(particle), _norm(prep), _norm(object_lemma))

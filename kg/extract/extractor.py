@@ -27,6 +27,16 @@ from kg.extract.spans import (
     text_of,
     verb_lemma,
 )
+from kg.extract.select import (
+    ACTOR_LABELS,
+    STATEMENT_ROOT,
+    TIME_WORDS,
+    actorness,
+    dedupe,
+    only_events,
+    report_content,
+    select_events,
+)
 from kg.extract.timex import date_for, find_dates
 from kg.nlp import load_nlp
 from kg.types import Document, Event, Evidence, Extraction, Mention, Sentence
@@ -35,23 +45,21 @@ __all__ = ["Extractor", "extract", "only_events", "select_events"]
 
 # Event types whose object is a place when it is a city ("a drone attack on Moscow").
 PLACE_TARGET_ROOTS = {"18", "19", "20"}
-# Statements ("said", "told", "noted"): when their content is a coded event they report it
-# rather than being one (CAMEO codes the reported act, the speaker is its source).
-STATEMENT_ROOT = "01"
-REPORTING_LEMMAS = frozenset({"say", "tell", "state", "announce", "declare", "add", "note",
-                              "report", "confirm", "claim", "stress", "explain", "mention",
-                              "indicate", "remark", "comment", "reiterate", "affirm", "write",
-                              "emphasise", "emphasize", "believe", "think", "hope", "express"})
 # A common-noun object names the deal or tie; its partner is the target ("signed an accord
 # with X", "restore ties with X", "a resumption of ties between X and Y").
 PARTNER_PREPS = frozenset({"with", "to", "between", "against", "on", "toward", "towards", "from",
                            "for", "of"})
-ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
-NOT_ACTOR_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
-TIME_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-                        "today", "yesterday", "tomorrow", "week", "month", "year", "night",
-                        "morning", "evening", "weekend"})
 # Adjectives whose infinitive is the subject's own act: "is about / ready / due to sign".
+# Common nouns that name actors themselves ("the government", "rebels"): CAMEO codes them as
+# agents, so an argument they head needs no named actor in its place.
+AGENT_NOUNS = frozenset({"government", "authority", "police", "army", "military", "troop",
+                         "soldier", "force", "rebel", "militant", "insurgent", "protester",
+                         "demonstrator", "opposition", "parliament", "official", "minister",
+                         "president", "leader", "delegation", "delegate", "diplomat", "ambassador",
+                         "court", "judge", "crowd", "student", "worker", "refugee", "civilian",
+                         "villager", "party", "militia", "guerrilla", "regime", "cabinet",
+                         "negotiator", "envoy", "spokesman", "spokeswoman", "ministry"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 RAISING_ADJECTIVES = frozenset({"about", "ready", "due", "likely", "set", "poised", "willing",
                                 "eager", "unlikely", "unwilling", "able", "unable", "prepared",
                                 "keen", "determined", "expected", "certain", "sure"})
@@ -109,7 +117,7 @@ class Extractor:
             sentences=tuple(sentences),
             mentions=tuple(mentions[k] for k in sorted(mentions)),
             entities=resolver.entities(),
-            events=tuple(select_events(events) if self.events_only else report_content(_dedupe(events))),
+            events=tuple(select_events(events) if self.events_only else report_content(dedupe(events))),
         )
 
     def _sentence_events(self, document, sent: Span, index: int, resolver, dates) -> Iterator[Event]:
@@ -130,8 +138,11 @@ class Extractor:
         etype = None
         if frame.nominal:
             # the noun says what the event is ("a deal with X" is an agreement, not "agree with")
+            # the noun's modifier narrows it like a verb's object ("hunger strike", "air strike")
+            modifier = next((c.lemma_.lower() for c in trigger.children
+                             if c.dep_ in {"compound", "amod"} and c.i < trigger.i), None)
             etype = self.events.classify(trigger.lemma_.lower(), prep=frame.prep, nominal=True,
-                                         negated=negated, modality=modality)
+                                         object_lemma=modifier, negated=negated, modality=modality)
         if etype is None and not carried:
             etype = self.events.classify(
                 frame.lemma, particle=frame.particle, prep=frame.prep, object_lemma=obj_lemma,
@@ -154,6 +165,9 @@ class Extractor:
             if carried and obj.entity is not None:
                 # the event noun's own frame carries the entity ("launched an attack on Moscow")
                 obj = Mention(obj.doc_id, obj.sent_index, obj.start, obj.end, obj.text, None, None)
+        if self.events_only:
+            subject, obj = self._actors(frame, subject, obj, index, resolver,
+                                        etype is not None and etype.cameo[:2] == STATEMENT_ROOT)
         source_span = attribution(trigger)
         source = resolver.resolve(source_span, index, role="actor") if source_span is not None else None
         place_span = location(trigger)
@@ -188,6 +202,91 @@ class Extractor:
             pattern=frame.pattern,
             arguments=tuple(span.text for span in frame.extra),
         )
+
+
+    def _actors(self, frame: Frame, subject: Mention, obj: Mention | None, index: int,
+                resolver: EntityResolver, statement: bool) -> tuple[Mention, Mention | None]:
+        """Event mode: source and target as actors, not the phrases that hold them.
+
+        A source that names no actor ("their countries") becomes the actor nearest before the
+        trigger; a target that names none ("lifted a curfew in X", "denounced X's crackdown")
+        becomes the actor among the trigger's arguments, then the nearest other actor of the
+        sentence. A statement with no coded content ("X did Y, officials said") is told as the
+        content's actors: the speaker is not a party to what was said.
+        """
+        trigger, sent = frame.trigger, frame.trigger.sent
+        content = _reported_clause(trigger) if statement else None
+        if content is not None:
+            span = _actor_span([t for c in content.children if c.dep_ in SUBJECT_DEPS
+                                for t in c.subtree])
+            if span is not None:
+                subject = resolver.resolve(span, index, role="actor")
+                trigger = content
+                obj = None
+        own = [t for t in sent if subject.start <= t.idx < subject.end]
+        if (actorness(subject) < 2 and _actor_span(own) is None
+                and frame.subject.root.lemma_.lower() not in AGENT_NOUNS):
+            before = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)])]
+            span = _actor_span(before)
+            if span is not None:
+                subject = resolver.resolve(span, index, role="actor")
+                own = [t for t in sent if subject.start <= t.idx < subject.end]
+        clausal = content is None and frame.object is not None and any(t.pos_ in {"VERB", "AUX"} for t in frame.object)
+        agent = frame.object is not None and frame.object.root.lemma_.lower() in AGENT_NOUNS
+        if actorness(obj) < 2 and not (clausal or agent) and not (content is None and _conjoined_actor(frame)):
+            taken = {t.i for t in own}
+            inside = [t for t in sent if obj is not None and obj.start <= t.idx < obj.end]
+            args = [t for c in trigger.children if c.dep_ not in SUBJECT_DEPS | {"punct"}
+                    for t in c.subtree]
+            after = [t for t in sent if t.i > trigger.i]
+            rest = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)])]
+            for pool in (inside, args, after, rest):
+                span = _actor_span([t for t in pool if t.i not in taken])
+                if span is not None:
+                    obj = resolver.resolve(span, index, role="actor")
+                    break
+        return subject, obj
+
+
+def _reported_clause(trigger: Token) -> Token | None:
+    """The clause a statement reports: its complement, or the clause it is appended to
+    ("X did Y, officials said" parses "said" under "did")."""
+    content = _content_clause(trigger)
+    if content is None and trigger.dep_ in {"parataxis", "ccomp"} and trigger.head.pos_ in {"VERB", "AUX"}:
+        content = trigger.head
+    return content
+
+
+def _conjoined_actor(frame: Frame) -> bool:
+    """The subject is one of conjoined actors ("X and Y agreed"): they are each other's partner."""
+    root = frame.subject.root
+    return any(_actor_token(c) for c in conjuncts(root) if c.i != root.i) or (
+        root.dep_ == "conj" and _actor_token(root.head))
+
+
+def _actor_token(tok: Token) -> bool:
+    """A token that names an actor: a named entity of an actor type, or a proper noun."""
+    if tok.ent_type_ in ACTOR_LABELS:
+        return True
+    return (tok.pos_ == "PROPN" and not tok.ent_type_ and tok.lower_ not in TIME_WORDS
+            and tok.is_alpha and tok.is_title)
+
+
+def _actor_span(tokens: list[Token]) -> Span | None:
+    """The first actor among ``tokens``, as its entity span or its proper-noun phrase."""
+    for tok in tokens:
+        if not _actor_token(tok):
+            continue
+        if tok.ent_type_:
+            ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+            if ent is not None:
+                return ent
+        head = tok
+        while head.dep_ == "compound" and head.head.pos_ == "PROPN":
+            head = head.head
+        start = min(t.i for t in head.subtree if t.dep_ == "compound" or t == head)
+        return tok.doc[start: head.i + 1]
+    return None
 
 
 def raised_frames(sent: Span) -> Iterator[Frame]:
@@ -265,126 +364,6 @@ def partner(obj: Span) -> Span | None:
                     return arg_span(pobj)
                 queue.append((pobj, depth + 1))
     return None
-
-
-def _actorness(m: Mention | None) -> int:
-    """2 for a resolved entity or named-entity span, 1 for a capitalised phrase, else 0."""
-    if m is None or m.label in NOT_ACTOR_LABELS or m.text.split()[-1:] and m.text.split()[-1].lower() in TIME_WORDS:
-        return 0
-    if m.entity is not None or m.label in ACTOR_LABELS:
-        return 2
-    words = m.text.split()
-    return int(any(w[:1].isupper() for w in words[1:]) or (bool(words) and words[0][:1].isupper()
-               and words[0].lower() not in {"the", "a", "an", "it", "they", "he", "she", "we"}))
-
-
-def _contains(outer: Mention | None, e: Event) -> bool:
-    return (outer is not None and e.relation_start is not None
-            and outer.start <= e.relation_start < outer.end)
-
-
-def _reported(e: Event, coded: list[Event]) -> bool:
-    """A statement whose content (object or clause after it) holds another coded event."""
-    if e.cameo is None or not e.cameo.startswith(STATEMENT_ROOT) or e.lemma not in REPORTING_LEMMAS:
-        return False
-    return any(o is not e and not (o.cameo or "").startswith(STATEMENT_ROOT)
-               and o.evidence == e.evidence
-               and (_contains(e.object, o) or _overlaps(o.attributed_to, e.subject))
-               for o in coded)
-
-
-def _overlaps(a: Mention | None, b: Mention | None) -> bool:
-    return a is not None and b is not None and a.start < b.end and b.start < a.end
-
-
-def report_content(events: list[Event]) -> list[Event]:
-    """Default output: a statement that reports a coded event stays a plain relation.
-
-    "Officials said X signed a deal": the deal is the event; "said" keeps its line (an
-    open relation) without a CAMEO code, and its speaker becomes the deal's source.
-    """
-    coded = [e for e in events if e.cameo is not None]
-    out = []
-    for e in events:
-        if _reported(e, coded):
-            e = replace(e, cameo=None, plover=None, goldstein=None)
-        out.append(e)
-    return out
-
-
-def select_events(events: Iterable[Event]) -> list[Event]:
-    """The coded events of a sentence list, one per event.
-
-    Readings of one trigger are merged: the ones whose subject and object look most like actors
-    win (then confidence); conjoined subjects or objects that are actors stay separate events.
-    Statements whose content is a coded event are dropped (the content is the event).
-    """
-    events = [e for e in _dedupe(list(events)) if e.cameo is not None]
-    events = [e for e in events if not _reported(e, events)]
-    events = [e for e in events if not _governed(e, events)]
-    by_trigger: dict[tuple, list[Event]] = {}
-    for e in events:
-        by_trigger.setdefault((e.evidence.doc, e.evidence.sent, e.relation_start, e.lemma), []).append(e)
-    out: list[Event] = []
-    for group in by_trigger.values():
-        rank = max(_actorness(e.subject) + _actorness(e.object) for e in group)
-        best = [e for e in group if _actorness(e.subject) + _actorness(e.object) == rank]
-        if rank < 4:
-            best = _reciprocal(best) or [max(best, key=lambda e: e.confidence)]
-        seen: set[tuple] = set()
-        for e in sorted(best, key=lambda e: -e.confidence):
-            key = (e.subject.entity or e.subject.text, (e.object.entity or e.object.text) if e.object else None)
-            if key not in seen:
-                seen.add(key)
-                out.append(e)
-    return sorted(out, key=lambda e: (e.evidence.sent, e.relation_start or 0))
-
-
-def _governed(e: Event, events: list[Event]) -> bool:
-    """One of two nested readings that code the same act: "refused to meet X" keeps the coded
-    meeting (125), "urged X to withdraw" keeps the appeal, not the requested withdrawal."""
-    for o in events:
-        if o is e or o.evidence != e.evidence:
-            continue
-        if _contains(e.object, o) and o.subject.text == e.subject.text and o.cameo[:2] != STATEMENT_ROOT:
-            return True  # e governs o, the act it qualifies: o carries the code
-        if _contains(o.object, e) and e.modality == "requested" and o.subject.text != e.subject.text:
-            return True  # e is what o asks for: o is the event
-    return False
-
-
-def _reciprocal(readings: list[Event]) -> list[Event]:
-    """Conjoined actors of a trigger with no actor object: each is the other's partner
-    ("India and China held talks" -> India-China and China-India)."""
-    actors = [e for e in readings if _actorness(e.subject) and _actorness(e.object) < 2]
-    subjects = {e.subject.text: e for e in actors}
-    if len(subjects) < 2:
-        return []
-    out = []
-    for text, e in subjects.items():
-        other = next(o for t, o in subjects.items() if t != text)
-        out.append(replace(e, object=other.subject))
-    return out
-
-
-def only_events(extraction: Extraction) -> Extraction:
-    """An Extraction with only its coded events, one per event (see :func:`select_events`)."""
-    return replace(extraction, events=tuple(select_events(extraction.events)))
-
-
-def _dedupe(events: list[Event]) -> list[Event]:
-    """Drop repeated readings of one fact (same sentence, subject, lemma, object): keep the best."""
-    best: dict[tuple, Event] = {}
-    order: list[tuple] = []
-    for e in events:
-        key = (e.evidence.sent, e.subject.start, e.subject.end, e.lemma,
-               (e.object.start, e.object.end) if e.object else None)
-        if key not in best:
-            order.append(key)
-            best[key] = e
-        elif e.confidence > best[key].confidence:
-            best[key] = e
-    return [best[k] for k in order]
 
 
 _DEFAULT: Extractor | None = None

@@ -22,8 +22,8 @@ CASES = [
      "the government", False, "asserted"),
     ("Japan praised South Korea for its restraint.", "Japan", "051", "South Korea", False, "asserted"),
     ("Turkey urged Sweden to extradite the suspects.", "Turkey", "020", "Sweden", False, "asserted"),
-    ("Rebels attacked a police station in Niger.", "Rebels", "190", "a police station", False,
-     "asserted"),
+    # CAMEO codes an attack on a site by the country it lies in
+    ("Rebels attacked a police station in Niger.", "Rebels", "190", "Niger", False, "asserted"),
     ("Canada expelled two Chinese diplomats.", "Canada", "161", "two Chinese diplomats", False,
      "asserted"),
     ("Argentina imposed sanctions on Venezuela.", "Argentina", "163", "Venezuela", False, "asserted"),
@@ -73,6 +73,33 @@ def test_event_typing(events_extractor, sentence, subject, cameo, obj, negated, 
     found = [(e.subject.text, e.cameo, e.object.text if e.object else None, e.negated, e.modality)
              for e in events]
     assert (subject, cameo, obj, negated, modality) in found
+
+
+# --events: sentence -> the one (source, CAMEO, target) line, source and target as actors
+EVENT_LINES = [
+    # a target phrase naming no actor gives way to the actor among the verb's arguments
+    ("Peru lifted the night curfew in Bolivia.", ("Peru", "0813", "Bolivia")),
+    # the actor inside a possessive target
+    ("Norway denounced Chile's crackdown on protesters.", ("Norway", "111", "Chile")),
+    # a statement with no coded content is told as its content's actors, not the speaker's
+    ("Kenya opened a consulate in Uganda, the ministry said.", ("Kenya", "010", "Uganda")),
+    # a common noun that names an agent stays the target
+    ("Peru arrested the rebels in Lima.", ("Peru", "173", "the rebels")),
+    # the main clause event, not the one embedded in its object
+    ("Finland gave Estonia a grant to rebuild roads.", ("Finland", "071", "Estonia")),
+]
+
+
+@pytest.mark.parametrize("sentence,line", EVENT_LINES, ids=[c[0][:30] for c in EVENT_LINES])
+def test_events_mode_lines(events_extractor, sentence, line):
+    events = events_extractor.extract(Document("t", sentence)).events
+    assert [(e.subject.text, e.cameo, e.object.text if e.object else None) for e in events] == [line]
+
+
+def test_events_mode_falls_back_to_an_actor_dyad(events_extractor):
+    # no coded verb: the main clause's actors still make one (uncoded) line
+    x = events_extractor.extract(Document("t", "Ghana sent a letter to Togo."))
+    assert [(e.subject.text, e.cameo, e.object.text) for e in x.events] == [("Ghana", None, "Togo")]
 
 
 def test_events_mode_one_line_per_event(events_extractor):

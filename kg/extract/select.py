@@ -1,0 +1,197 @@
+"""Event selection: which extracted relations are the coded events of a sentence, one per event.
+
+Works on :class:`~kg.types.Event` records only (no parse), so the same selection runs inside an
+:class:`~kg.extract.extractor.Extractor` and after the fact on an Extraction from a worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from kg.types import Event, Extraction, Mention
+
+__all__ = ["report_content", "select_events", "only_events", "actorness"]
+
+# Statements ("said", "told", "noted"): when their content is a coded event they report it
+# rather than being one (CAMEO codes the reported act, the speaker is its source).
+STATEMENT_ROOT = "01"
+REPORTING_LEMMAS = frozenset({"say", "tell", "state", "announce", "declare", "add", "note",
+                              "report", "confirm", "claim", "stress", "explain", "mention",
+                              "indicate", "remark", "comment", "reiterate", "affirm", "write",
+                              "emphasise", "emphasize", "believe", "think", "hope", "express"})
+ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+NOT_ACTOR_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
+TIME_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                        "today", "yesterday", "tomorrow", "week", "month", "year", "night",
+                        "morning", "evening", "weekend"})
+_FUNCTION_WORDS = frozenset({"the", "a", "an", "it", "they", "he", "she", "we", "i", "you",
+                             "this", "that", "these", "those", "its", "their", "his", "her"})
+
+
+def actorness(m: Mention | None) -> int:
+    """2 for a resolved entity or named-entity span, 1 for a capitalised phrase, else 0."""
+    if m is None or m.label in NOT_ACTOR_LABELS:
+        return 0
+    words = m.text.split()
+    if not words or words[-1].lower() in TIME_WORDS:
+        return 0
+    if m.entity is not None or m.label in ACTOR_LABELS:
+        return 2
+    return int(any(w[:1].isupper() for w in words[1:])
+               or (words[0][:1].isupper() and words[0].lower() not in _FUNCTION_WORDS))
+
+
+def _contains(outer: Mention | None, e: Event) -> bool:
+    return (outer is not None and e.relation_start is not None
+            and outer.start <= e.relation_start < outer.end)
+
+
+def _overlaps(a: Mention | None, b: Mention | None) -> bool:
+    return a is not None and b is not None and a.start < b.end and b.start < a.end
+
+
+def _statement(e: Event) -> bool:
+    return (e.cameo or "").startswith(STATEMENT_ROOT)
+
+
+def _reported(e: Event, coded: list[Event]) -> bool:
+    """A statement whose content (object or clause after it) holds another coded event."""
+    if not _statement(e) or e.lemma not in REPORTING_LEMMAS:
+        return False
+    return any(o is not e and not _statement(o) and o.evidence == e.evidence
+               and (_contains(e.object, o) or _overlaps(o.attributed_to, e.subject))
+               for o in coded)
+
+
+def report_content(events: list[Event]) -> list[Event]:
+    """Default output: a statement that reports a coded event stays a plain relation.
+
+    "Officials said X signed a deal": the deal is the event; "said" keeps its line (an
+    open relation) without a CAMEO code, and its speaker becomes the deal's source.
+    """
+    coded = [e for e in events if e.cameo is not None]
+    out = []
+    for e in events:
+        if _reported(e, coded):
+            e = replace(e, cameo=None, plover=None, goldstein=None)
+        out.append(e)
+    return out
+
+
+def select_events(events: Iterable[Event]) -> list[Event]:
+    """The coded events of a sentence list, one per event.
+
+    Readings of one trigger are merged: the ones whose subject and object look most like actors
+    win (then confidence); conjoined subjects or objects that are actors stay separate events.
+    Statements whose content is a coded event are dropped (the content is the event). In each
+    sentence the main event is kept (actor source and target, coded act rather than statement,
+    earlier subject first), with the other readings of its trigger (conjoined or reciprocal
+    actors); a sentence with no coded event keeps its best actor-to-actor relation, uncoded.
+    """
+    events = dedupe(list(events))
+    uncoded = [e for e in events if e.cameo is None]
+    events = [e for e in events if e.cameo is not None]
+    events = [e for e in events if not _reported(e, events)]
+    events = [e for e in events if not _governed(e, events)]
+    by_trigger: dict[tuple, list[Event]] = {}
+    for e in events:
+        by_trigger.setdefault((e.evidence.doc, e.evidence.sent, e.relation_start, e.lemma), []).append(e)
+    merged: list[list[Event]] = []
+    for group in by_trigger.values():
+        rank = max(actorness(e.subject) + actorness(e.object) for e in group)
+        best = [e for e in group if actorness(e.subject) + actorness(e.object) == rank]
+        if rank < 4:
+            best = _reciprocal(best) or [max(best, key=lambda e: e.confidence)]
+        seen: set[tuple] = set()
+        kept = []
+        for e in sorted(best, key=lambda e: -e.confidence):
+            key = (e.subject.entity or e.subject.text, (e.object.entity or e.object.text) if e.object else None)
+            if key not in seen:
+                seen.add(key)
+                kept.append(e)
+        merged.append(kept)
+    out = [e for group in _main_events(merged) for e in group]
+    if FALLBACK_ACTORNESS:
+        done = {(e.evidence.doc, e.evidence.sent) for e in out}
+        spare: dict[tuple, Event] = {}
+        for e in uncoded:
+            key = (e.evidence.doc, e.evidence.sent)
+            if key in done or actorness(e.subject) < FALLBACK_ACTORNESS or actorness(e.object) < FALLBACK_ACTORNESS:
+                continue
+            if key not in spare or _weight(e) > _weight(spare[key]):
+                spare[key] = e
+        out += spare.values()
+    return sorted(out, key=lambda e: (e.evidence.sent, e.relation_start or 0))
+
+
+def _weight(e: Event) -> tuple:
+    """How much a reading looks like the sentence's event: actors, then a coded act, then rank."""
+    # the main clause's subject usually opens the sentence: an earlier subject breaks ties
+    return (min(actorness(e.subject), 2) + min(actorness(e.object), 2) + (0 if _statement(e) else 2),
+            -e.subject.start, e.confidence)
+
+
+def _main_events(groups: list[list[Event]]) -> list[list[Event]]:
+    """Per sentence, the trigger group of the main event (see :func:`select_events`)."""
+    by_sent: dict[tuple, list[list[Event]]] = {}
+    for g in groups:
+        by_sent.setdefault((g[0].evidence.doc, g[0].evidence.sent), []).append(g)
+    out = []
+    for sent_groups in by_sent.values():
+        ranked = sorted(sent_groups, key=lambda g: max(_weight(e) for e in g), reverse=True)
+        # one event a sentence: further coded triggers cost more precision than they add
+        out.append(ranked[0])
+    return out
+
+
+# A sentence with no coded event keeps its best plain relation when both arguments are at
+# least capitalised phrases (actorness 1): the dyad is still what an event-coding user asks for.
+FALLBACK_ACTORNESS = 1
+
+
+def _governed(e: Event, events: list[Event]) -> bool:
+    """One of two nested readings that code the same act: "refused to meet X" keeps the coded
+    meeting (125), "urged X to withdraw" keeps the appeal, not the requested withdrawal."""
+    for o in events:
+        if o is e or o.evidence != e.evidence:
+            continue
+        if _contains(e.object, o) and o.subject.text == e.subject.text and not _statement(o):
+            return True  # e governs o, the act it qualifies: o carries the code
+        if _contains(o.object, e) and e.modality == "requested" and o.subject.text != e.subject.text:
+            return True  # e is what o asks for: o is the event
+    return False
+
+
+def _reciprocal(readings: list[Event]) -> list[Event]:
+    """Conjoined actors of a trigger with no actor object: each is the other's partner
+    ("India and China held talks" -> India-China and China-India)."""
+    actors = [e for e in readings if actorness(e.subject) and actorness(e.object) < 2]
+    subjects = {e.subject.text: e for e in actors}
+    if len(subjects) < 2:
+        return []
+    out = []
+    for text, e in subjects.items():
+        other = next(o for t, o in subjects.items() if t != text)
+        out.append(replace(e, object=other.subject))
+    return out
+
+
+def only_events(extraction: Extraction) -> Extraction:
+    """An Extraction with only its coded events, one per event (see :func:`select_events`)."""
+    return replace(extraction, events=tuple(select_events(extraction.events)))
+
+
+def dedupe(events: list[Event]) -> list[Event]:
+    """Drop repeated readings of one fact (same sentence, subject, lemma, object): keep the best."""
+    best: dict[tuple, Event] = {}
+    order: list[tuple] = []
+    for e in events:
+        key = (e.evidence.sent, e.subject.start, e.subject.end, e.lemma,
+               (e.object.start, e.object.end) if e.object else None)
+        if key not in best:
+            order.append(key)
+            best[key] = e
+        elif e.confidence > best[key].confidence:
+            best[key] = e
+    return [best[k] for k in order]

@@ -6,14 +6,13 @@ prefixes, blank nodes given canonical RDFC-1.0 labels when there are any).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.errors import KGError, StoreError
+from kg.files import atomic_write
 from kg.store import STANDARD_PREFIXES, to_pyoxigraph
 
 FORMATS = {
@@ -121,19 +120,11 @@ def write_graph(store: Dataset | Graph | ox.Store, path: Path, fmt: str) -> None
     lines = statements(store, merge=not rdf_format.supports_datasets)
     text = "".join(line + "\n" for line in lines).encode("utf-8")
     prefixes = STANDARD_PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
-                out.write(text)
-            else:
-                source = ox.RdfFormat.N_TRIPLES if rdf_format == ox.RdfFormat.TURTLE else ox.RdfFormat.N_QUADS
-                ox.serialize(ox.parse(text, format=source), out, rdf_format, prefixes=prefixes)
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; an export is meant to be shared
-        os.replace(temporary, path)
-    except BaseException as exc:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise StoreError(f"{path}: cannot write: {exc}") from exc
-        raise
+    def write(out) -> None:
+        if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+            out.write(text)
+        else:
+            source = ox.RdfFormat.N_TRIPLES if rdf_format == ox.RdfFormat.TURTLE else ox.RdfFormat.N_QUADS
+            ox.serialize(ox.parse(text, format=source), out, rdf_format, prefixes=prefixes)
+
+    atomic_write(path, write)

@@ -20,6 +20,7 @@ import networkx as nx
 from pyvis.network import Network
 
 from kg.errors import KGError
+from kg.files import atomic_write
 from kg.graph import date_interval, ego_graph, filter_graph, layout_positions, to_networkx
 
 PHYSICS_LIMIT = 300  # above this many entities the layout is precomputed and physics is off
@@ -368,7 +369,7 @@ def write_html(
     """
     g, summary = _prepare(graph, focus, hops, since, until, types, max_nodes)
     page = _page(g, title)
-    Path(path).write_text(page, encoding="utf-8")
+    atomic_write(path, lambda fh: fh.write(page.encode("utf-8")))
     summary["path"] = str(path)
     return summary
 

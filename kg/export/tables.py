@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,7 +17,8 @@ import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from rdflib import Dataset
 
-from kg.errors import KGError, StoreError
+from kg.errors import KGError
+from kg.files import atomic_write
 from kg.export.formats import FORMATS as RDF_FORMATS
 from kg.export.formats import write_graph
 from kg.graph import to_networkx
@@ -90,23 +89,6 @@ def _rdf_view(store: Any) -> Any:
     return store
 
 
-def _write_atomic(path: Path, write) -> None:
-    """Call ``write(binary_file)`` on a temporary file next to ``path``, then rename it over."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            write(out)
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; an export is meant to be shared
-        os.replace(temporary, path)
-    except BaseException as exc:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise StoreError(f"{path}: cannot write: {exc}") from exc
-        raise
-
-
 def _plain(value: Any) -> Any:
     """A GraphML-friendly value: str, int, float or bool; None stays None (left out)."""
     if value is None or isinstance(value, (str, bool, int, float)):
@@ -150,7 +132,7 @@ def write_graphml(graph: Any, path: str | Path) -> dict[str, int]:
         {'nodes': 12, 'edges': 9}
     """
     g = to_graphml_graph(graph)
-    _write_atomic(Path(path), lambda out: nx.write_graphml(g, out, encoding="utf-8", prettyprint=True))
+    atomic_write(Path(path), lambda out: nx.write_graphml(g, out, encoding="utf-8", prettyprint=True))
     return {"nodes": g.number_of_nodes(), "edges": g.number_of_edges()}
 
 
@@ -196,7 +178,7 @@ def write_events_csv(graph: Any, path: str | Path) -> int:
     writer.writeheader()
     writer.writerows(rows)
     data = text.getvalue().encode("utf-8")
-    _write_atomic(Path(path), lambda out: out.write(data))
+    atomic_write(Path(path), lambda out: out.write(data))
     return len(rows)
 
 

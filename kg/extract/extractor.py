@@ -7,7 +7,6 @@ lexicons); ``extract`` is the plain-function face of it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 from spacy.language import Language

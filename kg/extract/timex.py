@@ -43,7 +43,7 @@ _UNIT = r"(?:day|week|month|year|decade)s?"
 _PATTERNS = [re.compile(p, re.I) for p in (
     rf"(?P<core>{_MONTH} {_DAY},? {_YEAR})",
     rf"(?P<core>{_DAY} {_MONTH},? {_YEAR})",
-    rf"(?P<core>\d{{4}}-\d{{2}}-\d{{2}})",
+    r"(?P<core>\d{4}-\d{2}-\d{2})",
     rf"(?P<core>{_MONTH},? {_YEAR})",
     rf"(?P<core>{_LONG_MONTH} (?:this|last|next) year)",
     rf"(?P<core>{_LONG_MONTH} {_DAY})\b",

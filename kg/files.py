@@ -1,0 +1,35 @@
+"""Atomic file output: write to a temporary file beside the target, then rename it over."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+from kg.errors import StoreError
+
+
+def atomic_write(path: str | Path, write: Callable[[BinaryIO], object]) -> Path:
+    """Call ``write(binary_file)`` on a temporary file next to ``path``, then rename it over.
+
+    An interrupted run leaves the old file (or none), never a half-written one.
+
+    Example:
+        >>> atomic_write("out.txt", lambda fh: fh.write(b"done\\n"))  # doctest: +SKIP
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            write(out)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; outputs are meant to be shared
+        os.replace(temporary, path)
+    except BaseException as exc:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise StoreError(f"{path}: cannot write: {exc}") from exc
+        raise
+    return path

@@ -36,25 +36,40 @@ OBJECT_CONTROL = {
 REPORTING = {"say", "tell", "add", "state", "claim", "report", "announce", "note", "insist",
              "argue", "write", "declare", "suggest", "indicate", "mention", "believe", "think"}
 COPULA = {"be"}
+PREDICATIVE_DEPS = {"attr", "acomp", "oprd"}
 WH_TAGS = {"WP", "WDT", "WRB", "WP$"}
 NOT_ARGUMENT_POS = {"ADV", "SCONJ", "CCONJ", "PART", "DET", "PUNCT", "SPACE"}
 
 # How much a pattern is trusted before argument quality is taken into account.
 RELIABILITY = {
     "svo": 0.85,
-    "passive-agent": 0.8,
-    "prep": 0.7,
-    "svo-inherited": 0.7,
-    "control": 0.65,
-    "relcl": 0.65,
-    "copula": 0.6,
-    "participle": 0.55,
-    "intransitive": 0.45,
-    "passive": 0.5,
+    "prep": 0.85,
+    "control": 0.78,
+    "svo-inherited": 0.75,
+    "copula": 0.72,
+    "appositive": 0.72,
+    "passive": 0.55,
+    "passive-prep": 0.75,
+    "relcl": 0.64,
+    "passive-agent": 0.55,
+    "participle": 0.52,
+    "reduced-passive": 0.5,
+    "intransitive": 0.38,
     "nominal-between": 0.75,
     "light-verb": 0.75,
     "nominal": 0.65,
+    "owner-object": 0.6,
+    "example": 0.55,
+    "recipient": 0.5,
+    "located": 0.5,
+    "title": 0.5,
 }
+# Prepositions after a direct object that name who receives or suffers the act ("sent troops
+# to Syria", "fired rockets at Israel").
+RECIPIENT_PREPS = {"to", "at", "on", "against", "into"}
+# Words that introduce members of a set named just before ("leaders, including Zelensky").
+EXAMPLE_MARKERS = {"including", "like"}
+PLURAL_TAGS = {"NNS", "NNPS"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +121,7 @@ def logical_subjects(verb: Token, depth: int = 0) -> tuple[list[Token], str]:
         return [], "none"
     head = verb.head
     if verb.dep_ == "conj" and head is not verb and not any(s.dep_ == "nsubjpass" for s in subjects_of(verb)):
-        heads, how = logical_subjects(head, depth + 1)
+        heads, _ = logical_subjects(head, depth + 1)
         if any(s.dep_ == "nsubjpass" for s in subjects_of(head)):
             return [], "none"
         return heads, "inherited" if heads else "none"
@@ -118,12 +133,58 @@ def logical_subjects(verb: Token, depth: int = 0) -> tuple[list[Token], str]:
         return heads, "control" if heads else "none"
     if verb.dep_ == "relcl" and not subjects_of(verb):
         return [], "none"
+    if verb.dep_ == "advcl" and verb.tag_ == "VB" and head.tag_ == "VBN":
+        # a purpose clause of a passive: "aid sent by the US to support Ukraine" -> the US supports
+        agents = [pobj for prep, pobj in prep_objects(head) if prep.dep_ == "agent"]
+        if agents:
+            return [a for ag in agents for a in conjuncts(ag)], "control"
     if verb.dep_ == "advcl" and verb.tag_ == "VBG":
         heads, _ = logical_subjects(head, depth + 1)
         return heads, "participle" if heads else "none"
     if verb.dep_ == "acl" and verb.tag_ == "VBG" and head.pos_ in {"NOUN", "PROPN"}:
         return [head], "participle"
     return [], "none"
+
+
+def _recipients(verb: Token, obj: Token) -> list[tuple[Token, Token]]:
+    """Named receivers or targets of an act on a thing: "supplies drones to Russia" -> Russia."""
+    if obj.pos_ != "NOUN" or obj.ent_type_:
+        return []
+    return [(prep, member) for prep, pobj in prep_objects(verb)
+            if prep.lower_ in RECIPIENT_PREPS and prep.i > obj.i
+            for member in conjuncts(pobj) if member.pos_ == "PROPN"]
+
+
+def _is_infinitive(verb: Token) -> bool:
+    return verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
+def set_head(marker: Token) -> Token | None:
+    """The plural noun an "including" phrase lists members of; the parser often hangs the
+    phrase on the nearest noun instead ("spoke with 70 leaders since the election, including X")."""
+    if marker.head.tag_ in PLURAL_TAGS:
+        return marker.head
+    doc = marker.doc
+    for i in range(marker.i - 1, -1, -1):
+        token = doc[i]
+        if token.tag_ in PLURAL_TAGS and token.pos_ in {"NOUN", "PROPN"}:
+            return token
+        if token.pos_ in {"VERB", "AUX"} or token.is_sent_start:
+            break
+    return None
+
+
+def examples_of(noun: Token) -> list[Token]:
+    """Members listed for a plural argument: "70 leaders, including Zelensky and Erdogan"."""
+    out: list[Token] = []
+    doc = noun.doc
+    for i in range(noun.i + 1, len(doc)):
+        marker = doc[i]
+        if marker.is_sent_start:
+            break
+        if marker.lower_ in EXAMPLE_MARKERS and marker.dep_ == "prep" and set_head(marker) == noun:
+            out.extend(m for pobj in marker.children if pobj.dep_ == "pobj" for m in conjuncts(pobj))
+    return out
 
 
 def _extra_args(verb: Token, used: set[int]) -> tuple[Span, ...]:
@@ -169,17 +230,39 @@ def verb_frames(verb: Token) -> Iterator[Frame]:
                 yield Frame(arg_span(agent), verb, text_of(rel), lemma, arg_span(patient),
                             "passive-agent", particle=particle, negated=negated, extra=extra)
         if not agent_heads:
+            # "were imposed on Iran": the first prepositional object after the verb is the
+            # argument, its preposition part of the relation
+            pp = next(((p, o) for p, o in prep_objects(verb) if p.i > verb.i and p.dep_ == "prep"), None)
+            if pp is not None:
+                prep, pobj = pp
+                rel = text_of(relation_tokens(verb, extra=[prep]))
+                extra = _extra_args(verb, {t.i for t in prep.subtree})
+                for patient in patients:
+                    for member in conjuncts(pobj):
+                        yield Frame(arg_span(patient), verb, rel, lemma, arg_span(member), "passive-prep",
+                                    prep=prep.lower_, particle=particle, negated=negated, extra=extra)
+                return
             for patient in patients:
                 yield Frame(arg_span(patient), verb, text_of(relation_tokens(verb)), lemma, None,
                             "passive", particle=particle, negated=negated, extra=extra)
         return
 
     if not subj_heads:
+        if verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in {"NOUN", "PROPN"}:
+            yield from _reduced_passive_frames(verb, particle, negated)
         return
-    subjects = [arg_span(s) for s in subj_heads if s.pos_ not in NOT_ARGUMENT_POS or s.lower_ in RELATIVE_PRONOUNS]
+    subjects = [arg_span(s, bare=True) for s in subj_heads
+                if s.pos_ not in NOT_ARGUMENT_POS or s.lower_ in RELATIVE_PRONOUNS]
     if verb.dep_ == "relcl" and how == "relcl":
         subjects = [arg_span(s, keep_relcl=False) for s in subj_heads]
     objects = [o for d in objects_of(verb) for o in conjuncts(d)]
+    if not objects:
+        # "became president", "remained neutral": the complement is what the clause is about
+        objects = [o for c in verb.children if c.dep_ in PREDICATIVE_DEPS for o in conjuncts(c)]
+    if not objects and lemma in OBJECT_CONTROL:
+        # "will not allow Israel to use ...": parsed as a clause whose subject is our object
+        objects = [o for c in verb.children if c.dep_ in {"ccomp", "xcomp"} and _is_infinitive(c)
+                   for s in subjects_of(c) if s.dep_ == "nsubj" for o in conjuncts(s)]
     emitted = False
     if objects:
         used = {t.i for o in objects for t in o.subtree}
@@ -191,6 +274,13 @@ def verb_frames(verb: Token) -> Iterator[Frame]:
                 yield Frame(subj, verb, text_of(relation_tokens(verb)), lemma, arg_span(obj), base,
                             particle=particle, negated=negated, extra=extra)
                 emitted = True
+                for prep, pobj in _recipients(verb, obj):
+                    yield Frame(subj, verb, text_of(relation_tokens(verb, extra=[prep])), lemma,
+                                arg_span(pobj), "recipient", prep=prep.lower_, particle=particle,
+                                negated=negated)
+                for member in examples_of(obj) if obj.tag_ in PLURAL_TAGS else ():
+                    yield Frame(subj, verb, text_of(relation_tokens(verb)), lemma, arg_span(member),
+                                "example", particle=particle, negated=negated)
     for prep, pobj in prep_objects(verb):
         if objects or prep.dep_ == "agent" or prep.i < verb.i:
             continue
@@ -202,6 +292,9 @@ def verb_frames(verb: Token) -> Iterator[Frame]:
                 yield Frame(subj, verb, text_of(rel), lemma, arg_span(member), "prep" if base == "svo" else base,
                             prep=prep.lower_, particle=particle, negated=negated, extra=extra)
                 emitted = True
+                for example in examples_of(member) if member.tag_ in PLURAL_TAGS else ():
+                    yield Frame(subj, verb, text_of(rel), lemma, arg_span(example), "example",
+                                prep=prep.lower_, particle=particle, negated=negated)
         break  # the first prepositional object is the argument; later ones are extras
     if not emitted:
         comp = next((c for c in verb.children if c.dep_ in {"xcomp", "ccomp"} and c.pos_ in {"VERB", "AUX"}), None)
@@ -211,6 +304,31 @@ def verb_frames(verb: Token) -> Iterator[Frame]:
             yield Frame(subj, verb, text_of(relation_tokens(verb)), lemma, obj,
                         "intransitive" if obj is None else base, particle=particle, negated=negated,
                         extra=extra)
+
+
+def _reduced_passive_frames(verb: Token, particle: str | None, negated: bool) -> Iterator[Frame]:
+    """A past participle after a noun: "Ukraine, backed by Western nations" (the by-phrase acts
+    on the noun); "a school founded in 1851" (the noun undergoes the act)."""
+    patients = [arg_span(verb.head, without=verb)]
+    agent_preps = [p for p in verb.children if p.dep_ == "agent"]
+    agents = [a for p, pobj in prep_objects(verb) if p.dep_ == "agent" for a in conjuncts(pobj)]
+    if agents:
+        rel = text_of(relation_tokens(verb, extra=agent_preps[:1]))
+        used = {t.i for p in agent_preps for t in p.subtree}
+        extra = _extra_args(verb, used)
+        for agent in agents:
+            for patient in patients:
+                yield Frame(arg_span(agent), verb, rel, verb_lemma(verb), patient, "reduced-passive",
+                            particle=particle, negated=negated, extra=extra)
+        return
+    pps = list(prep_objects(verb))
+    # the unwritten auxiliary is given as "be" so the relation reads as a passive
+    if pps:
+        prep, pobj = pps[0]
+        rel = "be " + text_of(relation_tokens(verb, extra=[prep]))
+        used = {t.i for t in prep.subtree}
+        yield Frame(patients[0], verb, rel, verb_lemma(verb), arg_span(pobj), "reduced-passive",
+                    prep=prep.lower_, particle=particle, negated=negated, extra=_extra_args(verb, used))
 
 
 def _copula_frames(verb: Token) -> Iterator[Frame]:

@@ -1,5 +1,6 @@
 """Nominal and light-verb events: "a phone call between X and Y", "X's annexation of Y",
-"launched a drone attack on Y", "held talks with Y", "the presence of N X troops in Y".
+"launched a drone attack on Y", "held talks with Y", "the presence of N X troops in Y"; and the
+facts a noun phrase states without a verb: appositions, titles before names, places after them.
 
 The trigger nouns and which prepositions introduce the agent and the target are data
 (data/lexicon/nominal.tsv), validated on load.
@@ -16,7 +17,15 @@ from spacy.tokens import Span, Token
 
 from kg.errors import DataError
 from kg.extract.clauses import Frame, logical_subjects
-from kg.extract.spans import arg_span, conjuncts, is_negated, relation_tokens, text_of
+from kg.extract.spans import (
+    arg_span,
+    conjuncts,
+    is_negated,
+    keeps_appositive,
+    relation_tokens,
+    text_of,
+    verb_lemma,
+)
 from kg.resources import data_dir
 
 # Verbs that carry no event of their own when their object is an event noun.
@@ -24,8 +33,16 @@ LIGHT_VERBS = {
     "launch", "carry", "conduct", "hold", "stage", "mount", "have", "make", "express", "show",
     "offer", "provide", "give", "announce", "begin", "start", "continue", "resume", "wage",
     "pledge", "extend", "step", "escalate", "intensify", "impose", "level", "issue", "lodge",
-    "sign", "reach", "strike", "host", "seek", "open", "pay", "deliver", "unleash", "stage",
+    "sign", "reach", "strike", "host", "seek", "open", "pay", "deliver", "unleash", "pursue", "send",
 }
+# How much a verb acting on someone's act is trusted to act on the actor ("resisted Russia's
+# advances" -> resisted Russia).
+OWNER_PATTERN = "owner-object"
+ENTRY_VERBS = {"go", "enter", "head", "move", "return"}
+# Forms of address, not titles an analyst would record.
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lords", "lady", "st", "saint",
+              "madame", "monsieur", "herr", "frau", "messrs"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
 AGENT_DEPS = {"poss"}
 MODIFIER_DEPS = {"amod", "compound", "nmod"}
 ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
@@ -111,16 +128,45 @@ def _light_verb(noun: Token) -> Token | None:
     head = noun.head
     if noun.dep_ in {"dobj", "obj"} and head.lemma_.lower() in LIGHT_VERBS:
         return head
+    # "went to war with", "entered into talks with": a motion verb into the event
+    if noun.dep_ == "pobj" and head.lower_ in {"to", "into"} and head.head.lemma_.lower() in ENTRY_VERBS:
+        return head.head
     return None
 
 
 def nominal_frames(sent: Span, lexicon: dict[str, NominalTrigger]) -> Iterator[Frame]:
-    """Every nominal-event frame in a sentence."""
+    """Every nominal frame in a sentence: event nouns, then appositions, titles and places."""
+    yield from _event_noun_frames(sent, lexicon)
+    yield from appositive_frames(sent)
+    yield from located_frames(sent)
+    yield from title_frames(sent)
+
+
+def _event_noun_frames(sent: Span, lexicon: dict[str, NominalTrigger]) -> Iterator[Frame]:
     for noun in sent:
         entry = _trigger_entry(noun, lexicon)
         if entry is None:
             continue
         yield from _frames_for(noun, entry, lexicon)
+        yield from _owner_frames(noun)
+
+
+def _owner_frames(noun: Token) -> Iterator[Frame]:
+    """A verb acting on an actor's act acts on the actor: "Ukraine resisted Russia's advances",
+    "they condemned Iran's attack" -> (Ukraine, resisted, Russia), (they, condemned, Iran)."""
+    if noun.dep_ not in {"dobj", "obj"} or noun.head.pos_ != "VERB" or _light_verb(noun) is not None:
+        return
+    owner = next((c for c in noun.children if c.dep_ == "poss" and c.i < noun.i), None)
+    if owner is None or owner.pos_ != "PROPN":
+        return
+    verb = noun.head
+    subjects, how = logical_subjects(verb)
+    if how != "explicit":
+        return
+    rel = text_of(relation_tokens(verb))
+    for subj in subjects:
+        yield Frame(arg_span(subj), verb, rel, verb_lemma(verb), arg_span(owner), OWNER_PATTERN,
+                    negated=is_negated(verb))
 
 
 def _frames_for(noun: Token, entry: NominalTrigger, lexicon) -> Iterator[Frame]:
@@ -165,6 +211,10 @@ def _frames_for(noun: Token, entry: NominalTrigger, lexicon) -> Iterator[Frame]:
         for prep, pobj in _pp_args(by_agent[0]):
             if prep in entry.target_preps and prep not in entry.agent_preps:
                 targets.extend((prep, m) for m in conjuncts(pobj))
+    if not targets and light is not None:
+        # "sent aid to Kyiv": the parser hangs the target on the light verb as often as on the noun
+        targets = [(prep, m) for prep, pobj in _pp_args(light) if prep in entry.target_preps
+                   and prep not in entry.agent_preps and pobj.i > noun.i for m in conjuncts(pobj)]
     if light is not None:
         # "launched an attack on Moscow and five other regions": the parser often hangs the
         # second member on the event noun instead of on its prepositional object.
@@ -178,3 +228,58 @@ def _frames_for(noun: Token, entry: NominalTrigger, lexicon) -> Iterator[Frame]:
                 continue
             yield Frame(arg_span(agent), noun, rel, entry.lemma, arg_span(target), pattern,
                         prep=prep, negated=negated, nominal=True)
+
+
+def appositive_frames(sent: Span) -> Iterator[Frame]:
+    """"Putin, the Russian president," -> Putin be the Russian president."""
+    for token in sent:
+        if token.dep_ != "appos" or token.pos_ not in {"NOUN", "PROPN"}:
+            continue
+        head = token.head
+        if head.pos_ not in {"NOUN", "PROPN"} or head.i > token.i:
+            continue
+        subject = head.doc[head.left_edge.i: head.i + 1] if keeps_appositive(head) else arg_span(head)
+        yield Frame(subject, token, "be", "be", arg_span(token), "appositive")
+
+
+def title_frames(sent: Span) -> Iterator[Frame]:
+    """A title written before a person's name: "President Bush" -> Bush be President."""
+    for ent in _person_names(sent):
+        root = ent.root
+        titles = [c for c in root.lefts if c.dep_ == "compound" and c.i < ent.start
+                  and c.pos_ in {"PROPN", "NOUN"} and c.is_title and not c.ent_type_
+                  and c.lower_.rstrip(".") not in HONORIFICS and "." not in c.text]
+        if not titles:
+            continue
+        first = min(t.left_edge.i for t in titles)
+        if any(t.ent_type_ for t in sent.doc[first: ent.start]):
+            continue  # "Russian President": the title carries a nationality, read elsewhere
+        yield Frame(ent, titles[-1], "be", "be", sent.doc[first: ent.start], "title")
+
+
+def _person_names(sent: Span) -> Iterator[Span]:
+    """PERSON entities of up to four tokens, read from the token tags: ``Span.ents`` rebuilds
+    the whole document's entity list on every call."""
+    doc, i = sent.doc, sent.start
+    while i < sent.end:
+        token = doc[i]
+        if token.ent_iob_ == "B" and token.ent_type_ == "PERSON":
+            end = i + 1
+            while end < sent.end and doc[end].ent_iob_ == "I":
+                end += 1
+            if end - i <= 4:
+                yield doc[i:end]
+            i = end
+        else:
+            i += 1
+
+
+def located_frames(sent: Span) -> Iterator[Frame]:
+    """A named thing placed by a modifier: "the Newton Foundation in Berlin" -> is in Berlin."""
+    for prep in sent:
+        if prep.lower_ != "in" or prep.dep_ != "prep" or prep.head.pos_ != "PROPN":
+            continue
+        for pobj in prep.children:
+            if pobj.dep_ == "pobj" and pobj.ent_type_ in PLACE_LABELS:
+                yield Frame(arg_span(prep.head, without=prep), prep, "be in", "be", arg_span(pobj),
+                            "located", prep="in")

@@ -27,12 +27,29 @@ def conjuncts(token: Token) -> list[Token]:
     return out
 
 
-def arg_span(head: Token, *, keep_relcl: bool = False) -> Span:
-    """The argument phrase headed by ``head``, without coordinated members or new clauses."""
+def keeps_appositive(head: Token) -> bool:
+    """Whether an apposition belongs in the argument: only when it names what a common noun
+    describes ("a man who refuses, Zelensky"); "Trump, the president-elect," is just Trump."""
+    return head.pos_ == "NOUN" and not head.ent_type_ and any(
+        c.dep_ == "appos" and (c.ent_type_ or c.pos_ == "PROPN") for c in head.children)
+
+
+def arg_span(head: Token, *, keep_relcl: bool = False, without: Token | None = None,
+             bare: bool = False) -> Span:
+    """The argument phrase headed by ``head``, without coordinated members or new clauses.
+
+    Args:
+        without: a dependent of ``head`` whose phrase is left out (the clause that the
+            argument is read from: "a school [founded in 1851]").
+        bare: also leave out participle clauses ("the courses [based on X] illustrate"): a
+            subject is named, not described, by them.
+    """
     drop = CLAUSE_EDGE_DEPS if keep_relcl else ARG_DROP_DEPS
+    if not keeps_appositive(head):
+        drop = drop | {"appos"}
     dropped: set[int] = set()
     for child in head.children:
-        if child.dep_ in drop or (child.dep_ == "punct" and child.i > head.i and child.text in {",", ";"}):
+        if child == without or child.dep_ in drop or (bare and child.dep_ == "acl" and child.tag_ in {"VBN", "VBG"}) or (child.dep_ == "punct" and child.i > head.i and child.text in {",", ";"}):
             dropped.update(t.i for t in child.subtree)
     # the span is contiguous around the head; stop at the first dropped token on each side
     start = head.i

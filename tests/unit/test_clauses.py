@@ -4,7 +4,6 @@ import pytest
 
 from kg.extract.clauses import describe, frames
 
-
 CASES = [
     (
         """
@@ -155,7 +154,147 @@ CASES = [
         Iran Iran PROPN NNP -1 pobj B-GPE
         . . PUNCT . -3 punct O
         """,
-        [('The sanctions', 'were imposed', None, 'passive', False)],
+        [('The sanctions', 'were imposed on', 'Iran', 'passive-prep', False)],
+    ),
+    (
+        # the subject stops before an apposition (its own frame is nominal)
+        """
+        Lavrov Lavrov PROPN NNP 6 nsubj B-PERSON
+        , , PUNCT , -1 punct O
+        Russia Russia PROPN NNP 3 poss B-GPE
+        's 's PART POS -1 case O
+        foreign foreign ADJ JJ 1 amod O
+        minister minister NOUN NN -5 appos O
+        met meet VERB VBD 0 ROOT O
+        Wang Wang PROPN NNP -1 dobj B-PERSON
+        . . PUNCT . -2 punct O
+        """,
+        [('Lavrov', 'met', 'Wang', 'svo', False)],
+    ),
+    (
+        # reduced passive with an agent: the by-phrase acts on the noun
+        """
+        Armenia Armenia PROPN NNP 5 nsubj B-GPE
+        , , PUNCT , -1 punct O
+        backed back VERB VBN -2 acl O
+        by by ADP IN -1 agent O
+        France France PROPN NNP -1 pobj B-GPE
+        rejected reject VERB VBD 0 ROOT O
+        it it PRON PRP -1 dobj O
+        . . PUNCT . -2 punct O
+        """,
+        [('France', 'backed by', 'Armenia', 'reduced-passive', False), ('Armenia', 'rejected', 'it', 'svo', False)],
+    ),
+    (
+        # reduced passive without an agent: the noun undergoes the act
+        """
+        a a DET DT 1 det O
+        school school NOUN NN 0 ROOT O
+        founded found VERB VBN -1 acl O
+        in in ADP IN -1 prep O
+        1851 1851 NUM CD -1 pobj B-DATE
+        """,
+        [('a school', 'be founded in', '1851', 'reduced-passive', False)],
+    ),
+    (
+        # predicative complement of a full verb
+        """
+        He he PRON PRP 1 nsubj O
+        became become VERB VBD 0 ROOT O
+        a a DET DT 1 det O
+        judge judge NOUN NN -2 attr O
+        . . PUNCT . -3 punct O
+        """,
+        [('He', 'became', 'a judge', 'svo', False)],
+    ),
+    (
+        # "including" hung on the nearest noun still lists members of the plural argument
+        """
+        He he PRON PRP 1 nsubj O
+        spoke speak VERB VBD 0 ROOT O
+        with with ADP IN -1 prep O
+        leaders leader NOUN NNS -1 pobj O
+        since since ADP IN -3 prep O
+        May May PROPN NNP -1 pobj B-DATE
+        , , PUNCT , -1 punct O
+        including include VERB VBG -2 prep O
+        Modi Modi PROPN NNP -1 pobj B-PERSON
+        . . PUNCT . -8 punct O
+        """,
+        [('He', 'spoke with', 'leaders', 'prep', False), ('He', 'spoke with', 'Modi', 'example', False)],
+    ),
+    (
+        # a named receiver after a thing given
+        """
+        Iran Iran PROPN NNP 1 nsubj B-GPE
+        supplies supply VERB VBZ 0 ROOT O
+        drones drone NOUN NNS -1 dobj O
+        to to ADP IN -2 prep O
+        Russia Russia PROPN NNP -1 pobj B-GPE
+        . . PUNCT . -4 punct O
+        """,
+        [('Iran', 'supplies', 'drones', 'svo', False), ('Iran', 'supplies to', 'Russia', 'recipient', False)],
+    ),
+    (
+        # object control parsed as a clause: its subject is the controller's object
+        """
+        Egypt Egypt PROPN NNP 3 nsubj B-GPE
+        will will AUX MD 2 aux O
+        not not PART RB 1 neg O
+        allow allow VERB VB 0 ROOT O
+        Israel Israel PROPN NNP 2 nsubj B-GPE
+        to to PART TO 1 aux O
+        pass pass VERB VB -3 ccomp O
+        . . PUNCT . -4 punct O
+        """,
+        [('Egypt', 'will not allow', 'Israel', 'svo', True), ('Israel', 'to pass', None, 'intransitive', False)],
+    ),
+    (
+        # a purpose clause of a passive takes the agent as its subject
+        """
+        aid aid NOUN NN 0 ROOT O
+        sent send VERB VBN -1 acl O
+        by by ADP IN -1 agent O
+        Japan Japan PROPN NNP -1 pobj B-GPE
+        to to PART TO 1 aux O
+        help help VERB VB -4 advcl O
+        Manila Manila PROPN NNP -1 dobj B-GPE
+        """,
+        [('Japan', 'sent by', 'aid', 'reduced-passive', False), ('Japan', 'to help', 'Manila', 'control', False)],
+    ),
+    (
+        # an agentless passive with no prepositional object keeps no object
+        """
+        The the DET DT 1 det O
+        talks talk NOUN NNS 2 nsubjpass O
+        were be AUX VBD 1 auxpass O
+        postponed postpone VERB VBN 0 ROOT O
+        . . PUNCT . -1 punct O
+        """,
+        [('The talks', 'were postponed', None, 'passive', False)],
+    ),
+    (
+        # a title before a name and a place after a named thing stay in the arguments
+        """
+        Chancellor chancellor PROPN NNP 1 compound O
+        Merz Merz PROPN NNP 1 nsubj B-PERSON
+        visited visit VERB VBD 0 ROOT O
+        the the DET DT 2 det O
+        Newton Newton PROPN NNP 1 compound B-ORG
+        Foundation Foundation PROPN NNP -3 dobj I-ORG
+        in in ADP IN -1 prep O
+        Berlin Berlin PROPN NNP -1 pobj B-GPE
+        """,
+        [('Chancellor Merz', 'visited', 'the Newton Foundation in Berlin', 'svo', False)],
+    ),
+    (
+        # a form of address is no title
+        """
+        Mr. Mr. PROPN NNP 1 compound O
+        Boyd Boyd PROPN NNP 1 nsubj B-PERSON
+        resigned resign VERB VBD 0 ROOT O
+        """,
+        [('Mr. Boyd', 'resigned', None, 'intransitive', False)],
     ),
 ]
 

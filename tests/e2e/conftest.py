@@ -1,0 +1,12 @@
+"""One loaded Extractor for the whole end-to-end session (loading the pipeline takes seconds)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def extractor():
+    from kg.extract.extractor import Extractor
+
+    return Extractor()

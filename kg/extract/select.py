@@ -183,10 +183,16 @@ def only_events(extraction: Extraction) -> Extraction:
 
 
 def dedupe(events: list[Event]) -> list[Event]:
-    """Drop repeated readings of one fact (same sentence, subject, lemma, object): keep the best."""
+    """Drop repeated readings of one fact (same sentence, subject, lemma, object): keep the best.
+
+    A fact whose two sides resolve to one entity ("Lavrov, the minister" read as Lavrov be Lavrov)
+    says nothing and is dropped too.
+    """
     best: dict[tuple, Event] = {}
     order: list[tuple] = []
     for e in events:
+        if e.object is not None and e.subject.entity is not None and e.subject.entity == e.object.entity:
+            continue
         key = (e.evidence.sent, e.subject.start, e.subject.end, e.lemma,
                (e.object.start, e.object.end) if e.object else None)
         if key not in best:

@@ -327,6 +327,9 @@ def _entity_span(tok: Token) -> Span:
     return tok.doc[tok.i: tok.i + 1]
 
 
+_QUOTES_KEY = "kg.quote_spans"
+
+
 def quote_spans(doc: Doc) -> list[tuple[int, int]]:
     """Token ranges (start, end) inside direct quotations; scare quotes ("escalate") excluded."""
     spans: list[tuple[int, int]] = []
@@ -352,7 +355,12 @@ def _is_direct_quote(doc: Doc, start: int, end: int) -> bool:
 
 
 def _quote_around(trigger: Token) -> tuple[int, int] | None:
-    for start, end in quote_spans(trigger.doc):
+    doc = trigger.doc
+    # computed once per document: every event of the document asks
+    spans = doc.user_data.get(_QUOTES_KEY)
+    if spans is None:
+        spans = doc.user_data[_QUOTES_KEY] = quote_spans(doc)
+    for start, end in spans:
         if start <= trigger.i < end:
             return start, end
     return None

@@ -88,7 +88,14 @@ def resolve_pronoun(
     word = pronoun.lower_
     if pronoun.dep_ == "expl":
         return None
-    before = [a for a in antecedents if a.start < pronoun.idx]
+    blocked = _own_subject_offsets(pronoun)
+    before = [a for a in antecedents if a.start < pronoun.idx
+              and not any(a.start <= i < a.end for i in blocked)]
+    subject = _own_pronoun_subject(pronoun) if blocked else None
+    if subject is not None:  # "He thanked him": whoever "he" is, "him" is someone else
+        taken = resolve_pronoun(subject, sent_index, antecedents)
+        if taken is not None:
+            before = [a for a in before if a.entity != taken.entity]
     if word in MALE or word in FEMALE:
         gender = "m" if word in MALE else "f"
         pool = [
@@ -110,6 +117,32 @@ def resolve_pronoun(
         [a for a in near if a.type in _ACTOR_TYPES], sent_index
     )
     return ranked[0] if ranked else None
+
+
+OBJECT_PRONOUNS = frozenset({"him", "her", "them", "it"})
+
+
+def _own_subject_offsets(pronoun: Token) -> list[int]:
+    """Character offsets of the subject of the pronoun's own clause when it is an object there:
+    "Biden met Xi and urged him" -- "him" is not Biden (a reflexive would be)."""
+    if pronoun.lower_ not in OBJECT_PRONOUNS or pronoun.dep_ not in {"dobj", "dative", "pobj", "obj"}:
+        return []
+    verb = pronoun.head.head if pronoun.dep_ == "pobj" else pronoun.head
+    offsets: list[int] = []
+    for _ in range(4):  # coordinated verbs share the first verb's subject
+        offsets.extend(t.idx for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree)
+        if offsets or verb.dep_ != "conj" or verb.head is verb:
+            break
+        verb = verb.head
+    return offsets
+
+
+def _own_pronoun_subject(pronoun: Token) -> Token | None:
+    verb = pronoun.head.head if pronoun.dep_ == "pobj" else pronoun.head
+    subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if subject is not None and subject.lower_ in PRONOUNS and subject.lower_ not in OBJECT_PRONOUNS - {"it"}:
+        return subject
+    return None
 
 
 def _nearest_np_is_entity(pronoun: Token, near: list[Antecedent]) -> bool:

@@ -216,6 +216,9 @@ def nlp(gaz):
         ("Japan raised its defence budget.", "its", "japan"),
         ("Indian officials met their Chinese counterparts. They agreed to talk again.",
          "They", "india-government"),
+        # an object pronoun is never its own clause's subject, named or a pronoun itself
+        ("Joe Biden met Xi Jinping and urged him to curb exports.", "him", "xi-jinping"),
+        ("Emmanuel Macron called Olaf Scholz. He thanked him for his support.", "him", "olaf-scholz"),
     ],
 )
 def test_model_pronouns(gaz, nlp, text, pronoun, entity):

@@ -36,6 +36,7 @@ EXPECTED = [
     ("Russian military", {"intercept"}, "Ukrainian military", None, False),
     ("North Korean military", {"deploy"}, "Kursk", None, False),
     ({"North Korea", "North Korean military"}, {"deploy"}, "Belgorod", None, False),
+    ("the West", {"back", "support"}, "Ukraine", None, False),
 ]
 
 # Further facts an analyst would accept if emitted, beyond the ones required above.

@@ -60,7 +60,8 @@ def _sentence_documents(paths: list[str], problems: Problems):
         except OSError as err:
             problems(KGError(f"{path}: cannot read: {err.strerror or err}"))
             continue
-        for line in text.splitlines():
+        for line in text.split("\n"):  # not splitlines(): U+2028 may sit inside a sentence
+            line = line.rstrip("\r")
             if line.strip():
                 yield Document(id=f"{Path(path).stem if path != '-' else 'stdin'}-{index}", text=line,
                                meta={"line": index})
@@ -77,6 +78,8 @@ def extract(
     strict: bool = typer.Option(False, help="Stop at the first input problem."),
     events: bool = typer.Option(False, "--events",
                                 help="Only coded events (CAMEO), one line per event."),
+    out_file: Optional[Path] = typer.Option(None, "--out", "-o",
+                                            help="Write the JSON Lines to FILE (atomically) instead of stdout."),
 ):
     """Extract facts as JSON Lines on stdout, one line per fact (--events: per coded event)."""
     from kg.documents import parse_date
@@ -90,22 +93,33 @@ def extract(
         docs = (d if d.published else _dated(d, day) for d in _sentence_documents(paths, problems))
     else:
         docs = as_documents(paths, published=day, on_error=problems)
-    out = sys.stdout
     n_workers = _workers(workers)
     extractor = None
     if events and n_workers <= 1:
         from kg.extract.extractor import Extractor
 
         extractor = Extractor(model, events_only=True)
-    for extraction in extract_documents(docs, workers=n_workers, model=model, extractor=extractor):
-        if events and extractor is None:
-            from kg.extract.extractor import only_events
 
-            extraction = only_events(extraction)
-        line = extraction.document.meta.get("line") if sentences else None
-        for record in to_records(extraction, sentence_index=line):
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    out.flush()
+    def lines():
+        for extraction in extract_documents(docs, workers=n_workers, model=model, extractor=extractor):
+            if events and extractor is None:
+                from kg.extract.extractor import only_events
+
+                extraction = only_events(extraction)
+            line = extraction.document.meta.get("line") if sentences else None
+            for record in to_records(extraction, sentence_index=line):
+                yield json.dumps(record, ensure_ascii=False) + "\n"
+
+    if out_file is None:
+        for text in lines():
+            sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        from kg.files import atomic_write
+
+        # replaced only once every document is read: an interrupted run (kill, Ctrl-C, a
+        # --strict stop) leaves the old file or none, never a partial one
+        atomic_write(out_file, lambda fh: fh.writelines(t.encode("utf-8") for t in lines()))
     if problems.count:
         raise typer.Exit(1)
 

@@ -1,8 +1,21 @@
-"""Read articles from .txt/.md, .jsonl, .html files, directories or stdin into Documents."""
+"""Read articles from .txt/.md, .jsonl, .html files, directories or stdin into Documents.
+
+Size limits, so that one input can never exhaust a worker's memory:
+
+* JSON Lines (files and stdin) are streamed: one line is in memory at a time, whatever the
+  size of the file. A line longer than ``MAX_FILE_BYTES`` is reported and skipped.
+* A .txt/.md/.html file is one document and is read whole, so a file above
+  ``MAX_FILE_BYTES`` is refused (not split: a 50 MB "article" is almost always a dump that
+  belongs in JSON Lines, one article per line, and splitting it would invent documents).
+* A document whose text is longer than ``MAX_DOCUMENT_CHARS`` (what the parser accepts)
+  is refused with a message naming the file and line; the other documents go on.
+"""
 
 from __future__ import annotations
 
 import codecs
+import contextlib
+import io
 import json
 import re
 import sys
@@ -18,6 +31,13 @@ TEXT_SUFFIXES = {".txt", ".md", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 KNOWN_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES
+
+#: largest .txt/.html file read as one document, and largest JSON Lines line
+MAX_FILE_BYTES = 50 * 1024 * 1024
+#: longest document text handed to the parser (kg.nlp sets the same nlp.max_length)
+MAX_DOCUMENT_CHARS = 2_000_000
+_CHUNK = 1 << 20
+_SNIFF = 4096
 
 ErrorHandler = Callable[[KGError], None]
 
@@ -79,25 +99,41 @@ def _expand(path: Path | None) -> Iterator[Path | None]:
 
 def _read_one(path: Path | None, default_date: date | None, on_error: ErrorHandler | None) -> Iterator[Document]:
     name = "-" if path is None else str(path)
-    raw = sys.stdin.buffer.read() if path is None else _read_bytes(path)
+    suffix = "" if path is None else path.suffix.lower()
+    with _open(path) as stream:
+        head = _read_up_to(stream, _SNIFF, name)
+        if suffix in JSONL_SUFFIXES or (path is None and _looks_like_jsonl(head)):
+            yield from _read_jsonl(_chunks(stream, head, name), name, default_date, on_error)
+            return
+        raw = head + _read_up_to(stream, MAX_FILE_BYTES + 1 - len(head), name)
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(name, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: too big for one document "
+                         "(give one article per line as JSON Lines instead)")
     text = decode(raw, name)
+    del raw
     if not text.strip():
         raise InputError(name, "empty document")
-    suffix = "" if path is None else path.suffix.lower()
-    if suffix in JSONL_SUFFIXES or (path is None and text.lstrip().startswith("{")):
-        yield from _read_jsonl(text, name, default_date, on_error)
-    elif suffix in HTML_SUFFIXES:
+    if suffix in HTML_SUFFIXES:
         title, body = html_to_text(text)
         if not body.strip():
             raise InputError(name, "no visible text in the HTML page")
-        yield Document(id=_doc_id(path), text=body, published=default_date, title=title or None)
+        yield Document(id=_doc_id(path), text=_checked_length(body, name), published=default_date,
+                       title=title or None)
     else:
-        yield Document(id=_doc_id(path), text=normalise_text(text), published=default_date)
+        yield Document(id=_doc_id(path), text=_checked_length(normalise_text(text), name),
+                       published=default_date)
 
 
-def _read_bytes(path: Path) -> bytes:
+def _open(path: Path | None):
+    if path is None:
+        if hasattr(sys.stdin, "buffer"):
+            return contextlib.nullcontext(sys.stdin.buffer)
+        return io.BytesIO(sys.stdin.read().encode("utf-8"))  # a text-only stdin (embedding, tests)
     try:
-        return path.read_bytes()
+        if path.is_file() and path.stat().st_size > MAX_FILE_BYTES and path.suffix.lower() not in JSONL_SUFFIXES:
+            raise InputError(str(path), f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: too big for one "
+                             "document (give one article per line as JSON Lines instead)")
+        return open(path, "rb")
     except FileNotFoundError:
         raise InputError(str(path), "no such file") from None
     except IsADirectoryError:
@@ -106,14 +142,58 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError(str(path), f"cannot read: {err.strerror or err}") from None
 
 
+def _read_up_to(stream, size: int, name: str) -> bytes:
+    """At most ``size`` bytes (fewer only at the end of the input)."""
+    parts, total = [], 0
+    try:
+        while total < size:
+            part = stream.read(min(_CHUNK, size - total))
+            if not part:
+                break
+            parts.append(part)
+            total += len(part)
+    except OSError as err:
+        raise InputError(name, f"cannot read: {err.strerror or err}") from None
+    return b"".join(parts)
+
+
+def _looks_like_jsonl(head: bytes) -> bool:
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            return head[len(bom):].decode(codec, errors="ignore").lstrip().startswith("{")
+    return head.lstrip().startswith(b"{")
+
+
+def _chunks(stream, head: bytes, name: str) -> Iterator[bytes]:
+    yield head
+    while True:
+        try:
+            chunk = stream.read(_CHUNK)
+        except OSError as err:
+            raise InputError(name, f"cannot read: {err.strerror or err}") from None
+        if not chunk:
+            return
+        yield chunk
+
+
+def _checked_length(text: str, name: str, line: int | None = None) -> str:
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise InputError(name, f"document text has {len(text):,} characters, above the limit of "
+                         f"{MAX_DOCUMENT_CHARS:,} for one document (split it)", line)
+    return text
+
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+
+
 def decode(raw: bytes, name: str) -> str:
     """Bytes -> text: UTF-8 (BOM optional), UTF-16/32 with a BOM, else Windows-1252/Latin-1.
 
     Binary data (NUL bytes or many control characters) is refused with an InputError.
     """
-    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                       (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                       (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, codec in _BOMS:
         if raw.startswith(bom):
             try:
                 return raw.decode(codec)
@@ -121,17 +201,22 @@ def decode(raw: bytes, name: str) -> str:
                 raise InputError(name, f"cannot decode as {codec}: {err.reason} at byte {err.start}") from None
     if b"\x00" in raw:
         raise InputError(name, "binary file (contains NUL bytes), not text")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError:
-            raise InputError(name, "not UTF-8, UTF-16 or Latin-1 text") from None
+    text = _decode_8bit(raw)
     controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\n\r\f")
     if controls > max(8, len(text[:4096]) // 50):
         raise InputError(name, "binary file (control characters), not text")
     return text
+
+
+def _decode_8bit(raw: bytes) -> str:
+    # Latin-1 decodes any byte, so the last fallback never fails; cp1252 first because its
+    # curly quotes and dashes (0x80-0x9F) are what "Latin-1" files from Windows really hold.
+    for codec in ("utf-8", "cp1252"):
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            pass
+    return raw.decode("latin-1")
 
 
 def normalise_text(text: str) -> str:
@@ -140,19 +225,27 @@ def normalise_text(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
+# C0/C1 controls and the line/paragraph separators: text tools (and str.splitlines) would
+# break a line inside a literal at U+0085, U+2028 and U+2029
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _doc_id(path: Path | None) -> str:
     return "stdin" if path is None else path.stem
 
 
-def _read_jsonl(text: str, name: str, default_date: date | None, on_error: ErrorHandler | None) -> Iterator[Document]:
+def _read_jsonl(chunks: Iterator[bytes], name: str, default_date: date | None,
+                on_error: ErrorHandler | None) -> Iterator[Document]:
+    """Documents of a JSON Lines stream, one line in memory at a time."""
     seen: set[str] = set()
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+    empty = True
+    for lineno, line in _jsonl_lines(chunks, name):
         try:
+            if isinstance(line, InputError):
+                raise line
+            if not line.strip():
+                continue
+            empty = False
             doc = _jsonl_record(line, name, lineno, default_date)
             if doc.id in seen:
                 raise InputError(name, f"duplicate document id {doc.id!r}", lineno)
@@ -162,6 +255,74 @@ def _read_jsonl(text: str, name: str, default_date: date | None, on_error: Error
             if on_error is None:
                 raise
             on_error(err)
+    if empty:
+        raise InputError(name, "empty document")
+
+
+def _jsonl_lines(chunks: Iterator[bytes], name: str) -> Iterator[tuple[int, str | InputError]]:
+    """(line number, text) per line; an InputError instead of the text for a line that cannot be read.
+
+    Lines end at "\\n" only: JSON text may hold U+2028 and other characters that
+    ``str.splitlines`` would also break at.
+    """
+    first = next(chunks, b"")
+    codec = next((c for bom, c in _BOMS if first.startswith(bom) and c != "utf-8-sig"), None)
+    if codec is not None:
+        yield from _wide_lines(first, chunks, codec, name)
+        return
+    if first.startswith(codecs.BOM_UTF8):
+        first = first[len(codecs.BOM_UTF8):]
+    if b"\x00" in first and not first.lstrip().startswith(b"{"):
+        # a stray NUL in one record is that line's problem; NULs before any JSON mean a binary file
+        raise InputError(name, "binary file (contains NUL bytes), not text")
+    buffer, lineno, skipping = b"", 0, False
+    for chunk in _prepend(first, chunks):
+        buffer += chunk
+        *lines, buffer = buffer.split(b"\n")
+        for raw in lines:
+            lineno += 1
+            if skipping:  # the rest of an over-long line
+                skipping = False
+                continue
+            yield lineno, _line_text(raw, name, lineno)
+        if len(buffer) > MAX_FILE_BYTES:
+            if not skipping:
+                yield lineno + 1, InputError(name, f"line longer than {MAX_FILE_BYTES // (1024 * 1024)} MB",
+                                             lineno + 1)
+            buffer, skipping = b"", True
+    if buffer and not skipping:
+        yield lineno + 1, _line_text(buffer, name, lineno + 1)
+
+
+def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield first
+    yield from rest
+
+
+def _line_text(raw: bytes, name: str, lineno: int) -> str | InputError:
+    if b"\x00" in raw:
+        return InputError(name, "binary data (NUL bytes) in the line", lineno)
+    return _decode_8bit(raw.rstrip(b"\r"))
+
+
+def _wide_lines(first: bytes, chunks: Iterator[bytes], codec: str, name: str) -> Iterator[tuple[int, str | InputError]]:
+    """Lines of a UTF-16/32 stream (with its BOM), decoded incrementally."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    buffer, lineno = "", 0
+    try:
+        for chunk in _prepend(first, chunks):
+            buffer += decoder.decode(chunk)
+            *lines, buffer = buffer.split("\n")
+            for line in lines:
+                lineno += 1
+                yield lineno, line.rstrip("\r")
+            if len(buffer) > MAX_FILE_BYTES:
+                raise InputError(name, f"line longer than {MAX_FILE_BYTES // (1024 * 1024)} MB", lineno + 1)
+        buffer += decoder.decode(b"", final=True)
+    except UnicodeDecodeError as err:
+        raise InputError(name, f"cannot decode as {codec}: {err.reason}", lineno + 1) from None
+    if buffer:
+        yield lineno + 1, buffer.rstrip("\r")
 
 
 def _jsonl_record(line: str, name: str, lineno: int, default_date: date | None) -> Document:
@@ -182,7 +343,7 @@ def _jsonl_record(line: str, name: str, lineno: int, default_date: date | None) 
     extra = {k: v for k, v in record.items() if k not in {"id", "text", "title", "published", "source", "url"}}
     return Document(
         id=str(doc_id),
-        text=normalise_text(text),
+        text=_checked_length(normalise_text(text), name, lineno),
         published=parse_date(record.get("published"), name, lineno) or default_date,
         source=_opt_str(record.get("source")),
         url=_opt_str(record.get("url")),

@@ -68,7 +68,7 @@ def _graph_lines(store: ox.Store) -> dict[str, list[str]]:
     out = {}
     for graph in graphs:
         data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode("utf-8")
-        lines = data.splitlines()
+        lines = [line for line in data.split("\n") if line]  # literals may hold U+2028 or U+0085
         if lines:
             name = "" if isinstance(graph, ox.DefaultGraph) else str(graph)
             out[name] = lines

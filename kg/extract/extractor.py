@@ -28,6 +28,7 @@ from kg.extract.spans import (
 )
 from kg.extract.select import (
     ACTOR_LABELS,
+    REPORTING_LEMMAS,
     STATEMENT_ROOT,
     TIME_WORDS,
     actorness,
@@ -58,6 +59,8 @@ AGENT_NOUNS = frozenset({"government", "authority", "police", "army", "military"
                          "court", "judge", "crowd", "student", "worker", "refugee", "civilian",
                          "villager", "party", "militia", "guerrilla", "regime", "cabinet",
                          "negotiator", "envoy", "spokesman", "spokeswoman", "ministry"})
+# Prepositions of the place of a passive act with no agent ("was arrested in X").
+PLACE_PREPS = frozenset({"in", "at"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 RAISING_ADJECTIVES = frozenset({"about", "ready", "due", "likely", "set", "poised", "willing",
                                 "eager", "unlikely", "unwilling", "able", "unable", "prepared",
@@ -116,7 +119,8 @@ class Extractor:
             sentences=tuple(sentences),
             mentions=tuple(mentions[k] for k in sorted(mentions)),
             entities=resolver.entities(),
-            events=tuple(select_events(events) if self.events_only else report_content(dedupe(events))),
+            events=tuple(select_events(events, clause_depths(doc)) if self.events_only
+                         else report_content(dedupe(events))),
         )
 
     def _sentence_events(self, document, sent: Span, index: int, resolver, dates) -> Iterator[Event]:
@@ -142,10 +146,15 @@ class Extractor:
                              if c.dep_ in {"compound", "amod"} and c.i < trigger.i), None)
             etype = self.events.classify(trigger.lemma_.lower(), prep=frame.prep, nominal=True,
                                          object_lemma=modifier, negated=negated, modality=modality)
-        if etype is None and not carried:
+        if etype is None:
             etype = self.events.classify(
                 frame.lemma, particle=frame.particle, prep=frame.prep, object_lemma=obj_lemma,
                 negated=negated, modality=modality)
+            if carried and etype is not None and not self._own_act(frame, etype, negated, modality):
+                # a light or statement verb ("launched an attack", "announced talks"): the
+                # event noun's frame carries the event
+                etype = None
+            carried = carried and etype is None
         subject = resolver.resolve(frame.subject, index, role="actor")
         obj = None
         target = frame.object
@@ -203,6 +212,20 @@ class Extractor:
         )
 
 
+    def _own_act(self, frame: Frame, etype, negated: bool, modality: str) -> bool:
+        """A verb that is an act of its own whatever event noun it takes ("condemned the
+        attack", "demanded that X match ..."), unlike a light verb ("launched an attack") or a
+        statement ("announced talks"), whose object noun carries the event."""
+        if etype.cameo[:2] == STATEMENT_ROOT:
+            return False
+        plain = self.events.classify(frame.lemma, particle=frame.particle, prep=frame.prep,
+                                     negated=negated, modality=modality)
+        if plain is None or plain.id != etype.id:
+            return False
+        # "signed a deal": verb and noun tell one act, which the noun's frame carries
+        noun = self.events.classify(frame.object.root.lemma_.lower(), nominal=True)
+        return noun is None or noun.cameo[:2] != etype.cameo[:2]
+
     def _actors(self, frame: Frame, subject: Mention, obj: Mention | None, index: int,
                 resolver: EntityResolver, statement: bool) -> tuple[Mention, Mention | None]:
         """Event mode: source and target as actors, not the phrases that hold them.
@@ -222,10 +245,18 @@ class Extractor:
                 subject = resolver.resolve(span, index, role="actor")
                 trigger = content
                 obj = None
+        if (content is None and not statement and frame.pattern == "passive-prep"
+                and frame.prep in PLACE_PREPS and obj is not None and obj.label == "GPE"):
+            # "X was arrested in Lebanon": with no agent named, the state where it happened acts
+            return obj, subject
         own = [t for t in sent if subject.start <= t.idx < subject.end]
         if (actorness(subject) < 2 and _actor_span(own) is None
                 and frame.subject.root.lemma_.lower() not in AGENT_NOUNS):
-            before = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)])]
+            # the patient of "X were killed by a bomb" is not the source
+            patient = ({t.i for t in frame.object} if frame.pattern == "passive-agent"
+                       and frame.object is not None else set())
+            before = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)])
+                      if t.i not in patient]
             span = _actor_span(before)
             if span is not None:
                 subject = resolver.resolve(span, index, role="actor")
@@ -245,6 +276,26 @@ class Extractor:
                     obj = resolver.resolve(span, index, role="actor")
                     break
         return subject, obj
+
+
+def clause_depths(doc: Doc) -> dict[int, int]:
+    """Clause depth of every token by its start offset: how many verbs govern it (root verb 0).
+
+    Reporting verbs do not count: in "X did Y, officials said" the parse puts "said" on top,
+    but the reported clause is the sentence's main act.
+    """
+    out = {}
+    for tok in doc:
+        level, child = 0, tok
+        while child.head.i != child.i:
+            head = child.head
+            # a coordinated verb ("condemned X and promised Y") is on its head's level
+            level += (head.pos_ in {"VERB", "AUX"} and head.dep_ != "aux"
+                      and head.lemma_.lower() not in REPORTING_LEMMAS
+                      and child.dep_ != "conj")
+            child = head
+        out[tok.idx] = level
+    return out
 
 
 def _reported_clause(trigger: Token) -> Token | None:

@@ -6,7 +6,7 @@ Works on :class:`~kg.types.Event` records only (no parse), so the same selection
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from kg.types import Event, Extraction, Mention
@@ -79,7 +79,7 @@ def report_content(events: list[Event]) -> list[Event]:
     return out
 
 
-def select_events(events: Iterable[Event]) -> list[Event]:
+def select_events(events: Iterable[Event], depth: Mapping[int, int] | None = None) -> list[Event]:
     """The coded events of a sentence list, one per event.
 
     Readings of one trigger are merged: the ones whose subject and object look most like actors
@@ -88,6 +88,10 @@ def select_events(events: Iterable[Event]) -> list[Event]:
     sentence the main event is kept (actor source and target, coded act rather than statement,
     earlier subject first), with the other readings of its trigger (conjoined or reciprocal
     actors); a sentence with no coded event keeps its best actor-to-actor relation, uncoded.
+
+    Args:
+        depth: clause depth of each trigger by its start offset (0 for the root verb), when the
+            parse is at hand; among equally good readings the higher clause is the main event.
     """
     events = dedupe(list(events))
     uncoded = [e for e in events if e.cameo is None]
@@ -111,7 +115,7 @@ def select_events(events: Iterable[Event]) -> list[Event]:
                 seen.add(key)
                 kept.append(e)
         merged.append(kept)
-    out = [e for group in _main_events(merged) for e in group]
+    out = [e for group in _main_events(merged, depth or {}) for e in group]
     if FALLBACK_ACTORNESS:
         done = {(e.evidence.doc, e.evidence.sent) for e in out}
         spare: dict[tuple, Event] = {}
@@ -125,29 +129,44 @@ def select_events(events: Iterable[Event]) -> list[Event]:
     return sorted(out, key=lambda e: (e.evidence.sent, e.relation_start or 0))
 
 
-def _weight(e: Event) -> tuple:
+def _weight(e: Event, depth: Mapping[int, int] | None = None) -> tuple:
     """How much a reading looks like the sentence's event: actors, then a coded act, then rank."""
-    # the main clause's subject usually opens the sentence: an earlier subject breaks ties
-    return (min(actorness(e.subject), 2) + min(actorness(e.object), 2) + (0 if _statement(e) else 2),
-            -e.subject.start, e.confidence)
+    # the sentence reports its main clause's act ("condemned an attack by X" is a condemnation);
+    # then the main clause's subject usually opens the sentence: an earlier subject breaks ties
+    level = (depth or {}).get(e.relation_start or 0, 0)
+    return (min(actorness(e.subject), 2) + min(actorness(e.object), 2) + (0 if _statement(e) else 2)
+            + (level == 0 and not _statement(e)), -level, -e.subject.start, e.confidence)
 
 
-def _main_events(groups: list[list[Event]]) -> list[list[Event]]:
+def _main_events(groups: list[list[Event]], depth: Mapping[int, int]) -> list[list[Event]]:
     """Per sentence, the trigger group of the main event (see :func:`select_events`)."""
     by_sent: dict[tuple, list[list[Event]]] = {}
     for g in groups:
         by_sent.setdefault((g[0].evidence.doc, g[0].evidence.sent), []).append(g)
     out = []
     for sent_groups in by_sent.values():
-        ranked = sorted(sent_groups, key=lambda g: max(_weight(e) for e in g), reverse=True)
-        # one event a sentence: further coded triggers cost more precision than they add
-        out.append(ranked[0])
+        ranked = sorted(sent_groups, key=lambda g: max(_weight(e, depth) for e in g), reverse=True)
+        # one event a sentence: further coded triggers cost more precision than they add, but
+        # for coordinated main verbs of one subject ("X condemned A and promised B")
+        main = ranked[0]
+        out.append(main)
+        out.extend(g for g in ranked[1:] if _coordinated(g[0], main[0], depth))
     return out
 
 
 # A sentence with no coded event keeps its best plain relation when both arguments are at
 # least capitalised phrases (actorness 1): the dyad is still what an event-coding user asks for.
 FALLBACK_ACTORNESS = 1
+
+
+def _coordinated(e: Event, main: Event, depth: Mapping[int, int]) -> bool:
+    """Another main-clause act of the main event's own subject (a coordinated predicate)."""
+    return (bool(depth) and not _statement(e) and not _statement(main)
+            and depth.get(e.relation_start or 0, 1) == 0 == depth.get(main.relation_start or 0, 1)
+            and e.relation_start != main.relation_start
+            and (e.subject.start, e.subject.end) == (main.subject.start, main.subject.end)
+            # "killed X and wounded others": a second act on the same target is one event
+            and e.object is not None and not _overlaps(e.object, main.object))
 
 
 def _governed(e: Event, events: list[Event]) -> bool:

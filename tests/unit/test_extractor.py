@@ -87,6 +87,13 @@ EVENT_LINES = [
     ("Peru arrested the rebels in Lima.", ("Peru", "173", "the rebels")),
     # the main clause event, not the one embedded in its object
     ("Finland gave Estonia a grant to rebuild roads.", ("Finland", "071", "Estonia")),
+    # a verb acting on an event noun is the event: the condemnation, not the raid
+    ("Ghana denounced the raid by Togo.", ("Ghana", "111", "Togo")),
+    # a passive act with no agent, in a state: the state acts on the patient
+    ("A journalist was arrested in Ghana.", ("Ghana", "173", "A journalist")),
+    # the patient of a passive is not its source, even when the agent names no actor
+    ("Two Ghanaian soldiers were killed by a bomb in Togo.",
+     ("a bomb in Togo", "190", "Two Ghanaian soldiers")),
 ]
 
 
@@ -140,3 +147,16 @@ def test_only_events_filters_an_extraction(default_extractor):
     assert len(filtered.events) <= len(x.events)
     assert all(e.cameo for e in filtered.events)
     assert {e.subject.text for e in filtered.events} == {"Colombia", "Ecuador"}
+
+
+def test_events_mode_keeps_coordinated_acts_of_one_subject(events_extractor):
+    x = events_extractor.extract(Document("t", "Ghana condemned Togo and praised Benin."))
+    assert [(e.subject.text, e.cameo, e.object.text) for e in x.events] == [
+        ("Ghana", "111", "Togo"), ("Ghana", "051", "Benin")]
+
+
+def test_light_verb_leaves_the_event_to_its_noun(events_extractor):
+    # "signed a deal": one act, told by the noun's frame with the partner as target
+    x = events_extractor.extract(Document("t", "Ghana signed a trade deal with Togo."))
+    assert [(e.cameo, e.object.text) for e in x.events] == [("057", "Togo")]
+    assert "deal" in x.events[0].relation

@@ -14,6 +14,7 @@ from spacy.tokens import Span, Token
 
 from kg.extract import coref
 from kg.extract.coref import Antecedent, Person
+from kg.extract.spans import ents_in
 from kg.extract.gazetteer import (
     SPACY_LABELS,
     GazEntry,
@@ -105,7 +106,7 @@ class EntityResolver:
     def observe(self, sent: Span, sent_index: int) -> None:
         """Called once per sentence, in order, BEFORE resolve() is called for that sentence's args:
         registers its named entities (doc.ents inside it), titles and appositions as antecedents."""
-        for ent in sent.ents:
+        for ent in ents_in(sent):
             if ent.label_ not in ENTITY_LABELS:
                 continue
             if ent.root.dep_ in ("amod", "compound") and ent.label_ != "PERSON":
@@ -179,7 +180,7 @@ class EntityResolver:
             return (ant.entity, "GPE", ant.text) if ant else None
         title = coref.title_at_end(core, self.gaz.titles)
         if title is not None and not _is_plural(root) and (has_det or title[1] < len(core)):
-            if not any(e.label_ == "PERSON" for e in core.ents):
+            if not any(e.label_ == "PERSON" for e in ents_in(core)):
                 found = self._describe(core, *title)
                 return (found, "PERSON", self._records[found].name) if found else None
         hit = self._lookup_phrase(core, root, self._gaz_alias)
@@ -238,7 +239,7 @@ class EntityResolver:
     def _head_ent(self, core: Span, root: Token) -> Span | None:
         """The named entity that is the argument: contains the head, is its apposition, or
         follows a title head ("President-elect Donald Trump")."""
-        ents = [e for e in core.ents if e.label_ in ENTITY_LABELS]
+        ents = [e for e in ents_in(core) if e.label_ in ENTITY_LABELS]
         for ent in ents:
             if ent.start <= root.i < ent.end:
                 return ent

@@ -19,6 +19,7 @@ from kg.extract.events import EventLexicon, attribution, location, quote, stance
 from kg.extract.nominal import load_nominal_lexicon, nominal_frames
 from kg.extract.spans import (
     arg_span,
+    ent_at,
     conjuncts,
     objects_of,
     prep_objects,
@@ -65,6 +66,10 @@ SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 RAISING_ADJECTIVES = frozenset({"about", "ready", "due", "likely", "set", "poised", "willing",
                                 "eager", "unlikely", "unwilling", "able", "unable", "prepared",
                                 "keen", "determined", "expected", "certain", "sure"})
+
+
+# Longer "sentences" (tables, lists, run-on text without stops) are listed but not read for facts.
+MAX_SENTENCE_TOKENS = 250
 
 
 class Extractor:
@@ -124,6 +129,8 @@ class Extractor:
         )
 
     def _sentence_events(self, document, sent: Span, index: int, resolver, dates) -> Iterator[Event]:
+        if len(sent) > MAX_SENTENCE_TOKENS:
+            return  # a "sentence" this long is a table or a list: parses of it are noise, and slow
         nominal = list(nominal_frames(sent, self.nominals))
         carriers = {f.trigger.i for f in nominal}
         evidence = Evidence(document.id, index, sent.start_char, sent.end_char)
@@ -328,7 +335,7 @@ def _actor_span(tokens: list[Token]) -> Span | None:
         if not _actor_token(tok):
             continue
         if tok.ent_type_:
-            ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+            ent = ent_at(tok)
             if ent is not None:
                 return ent
         head = tok

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
 from spacy.tokens import Span, Token
@@ -47,17 +48,16 @@ def arg_span(head: Token, *, keep_relcl: bool = False, without: Token | None = N
     drop = CLAUSE_EDGE_DEPS if keep_relcl else ARG_DROP_DEPS
     if not keeps_appositive(head):
         drop = drop | {"appos"}
-    dropped: set[int] = set()
+    # a child's phrase is its (projective, so contiguous) subtree: keep edges, not token sets,
+    # so long sentences stay linear
+    start, end = head.left_edge.i, head.right_edge.i + 1
     for child in head.children:
         if child == without or child.dep_ in drop or (bare and child.dep_ == "acl" and child.tag_ in {"VBN", "VBG"}) or (child.dep_ == "punct" and child.i > head.i and child.text in {",", ";"}):
-            dropped.update(t.i for t in child.subtree)
-    # the span is contiguous around the head; stop at the first dropped token on each side
-    start = head.i
-    while start - 1 >= head.left_edge.i and (start - 1) not in dropped:
-        start -= 1
-    end = head.i + 1
-    while end <= head.right_edge.i and end not in dropped:
-        end += 1
+            # the span is contiguous around the head: it stops at the nearest dropped phrase
+            if child.i < head.i:
+                start = max(start, child.right_edge.i + 1)
+            else:
+                end = min(end, child.left_edge.i)
     doc = head.doc
     while start < head.i and (doc[start].text in EDGE_PUNCT or doc[start].dep_ == "cc"):
         start += 1
@@ -123,3 +123,36 @@ def prep_objects(head: Token) -> Iterator[tuple[Token, Token]]:
             for pobj in child.children:
                 if pobj.dep_ in {"pobj", "pcomp"} and pobj.pos_ != "VERB":
                     yield child, pobj
+
+
+_ENTS_KEY = "kg.ents"
+
+
+def _doc_ents(doc) -> tuple[list, list[int]]:
+    # Doc.ents and Span.ents rebuild the document's entity list on every call: read it once
+    cached = doc.user_data.get(_ENTS_KEY)
+    if cached is None:
+        ents = list(doc.ents)
+        cached = doc.user_data[_ENTS_KEY] = (ents, [e.start for e in ents])
+    return cached
+
+
+def ents_in(span: Span) -> list[Span]:
+    """Named entities inside a span (as ``span.ents``, without rebuilding the document's list)."""
+    ents, starts = _doc_ents(span.doc)
+    i = bisect_left(starts, span.start)
+    out = []
+    while i < len(ents) and ents[i].start < span.end:
+        if ents[i].end <= span.end:
+            out.append(ents[i])
+        i += 1
+    return out
+
+
+def ent_at(token: Token) -> Span | None:
+    """The named entity a token is part of, or None."""
+    ents, starts = _doc_ents(token.doc)
+    i = bisect_right(starts, token.i) - 1
+    if i >= 0 and ents[i].start <= token.i < ents[i].end:
+        return ents[i]
+    return None

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.extract.spans import ent_at
+
 MODALITIES = ("asserted", "reported", "intended", "hypothetical", "requested")
 
 _NEG_WORDS = frozenset({"not", "n't", "never", "no", "nor", "neither", "nt"})
@@ -321,10 +323,7 @@ def _source_span(tok: Token) -> Span:
 
 
 def _entity_span(tok: Token) -> Span:
-    for ent in tok.doc.ents:
-        if ent.start <= tok.i < ent.end:
-            return ent
-    return tok.doc[tok.i: tok.i + 1]
+    return ent_at(tok) or tok.doc[tok.i: tok.i + 1]
 
 
 _QUOTES_KEY = "kg.quote_spans"

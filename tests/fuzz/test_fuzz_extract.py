@@ -80,10 +80,6 @@ for text in cases:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, raises=subprocess.TimeoutExpired,
-                   reason="extraction is quadratic in sentence and document length: "
-                          "stance.quote_spans rescans the whole Doc for every trigger and "
-                          "spans.arg_span collects child.subtree for every frame")
 def test_ten_thousand_token_sentences_and_long_articles_finish():
     # a subprocess, because a hang inside spaCy's compiled code ignores signals
     done = subprocess.run([sys.executable, "-c", LONG_INPUTS], capture_output=True, text=True,

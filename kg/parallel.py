@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing as mp
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 
+from kg.errors import KGError
 from kg.types import Document, Extraction
 
 _WORKER = None
@@ -39,53 +41,110 @@ def _init_worker(model: str | None) -> None:
     _WORKER = Extractor(model)
 
 
-def _extract_one(document: Document) -> Extraction:
-    return _WORKER.extract(document)
+def _extract_batch(documents: list[Document]) -> list[Extraction]:
+    return list(_WORKER.extract_many(documents))
+
+
+def _batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for document in documents:
+        batch.append(document)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def extract_documents(documents: Iterable[Document], *, workers: int = 1, model: str | None = None,
-                      extractor=None) -> Iterator[Extraction]:
+                      extractor=None, batch: int = 4) -> Iterator[Extraction]:
     """Yield one Extraction per document, in input order.
 
-    With ``workers > 1`` each worker process loads its own pipeline and reads whole documents;
-    at most a few documents per worker are in flight, so memory stays flat on long streams.
+    With ``workers > 1`` each worker process loads its own pipeline and parses small batches
+    of whole documents (``nlp.pipe`` is faster on several texts); at most a few batches per
+    worker are in flight, so memory stays flat on long streams.
+
+    Example:
+        >>> [x.document.id for x in extract_documents(docs, workers=2)]  # doctest: +SKIP
+        ['a', 'b', 'c']
     """
-    if workers <= 1:
-        yield from (extractor or shared_extractor(model)).extract_many(documents)
+    documents = iter(documents)
+    head = list(itertools.islice(documents, batch + 1))
+    if workers <= 1 or len(head) <= batch:
+        # one batch is not worth starting processes that each load the pipeline
+        yield from (extractor or shared_extractor(model)).extract_many(itertools.chain(head, documents))
         return
+    documents = itertools.chain(head, documents)
     ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
-    window = workers * 4
+    window = workers * 3
     with ctx.Pool(workers, initializer=_init_worker, initargs=(model,)) as pool:
-        # a bounded window of documents in flight (Pool.imap would read the whole input ahead)
+        # a bounded window of batches in flight (Pool.imap would read the whole input ahead)
         pending: deque = deque()
-        for document in documents:
-            pending.append(pool.apply_async(_extract_one, (document,)))
+        for chunk in _batches(documents, batch):
+            pending.append(pool.apply_async(_extract_batch, (chunk,)))
             if len(pending) >= window:
-                yield pending.popleft().get()
+                yield from pending.popleft().get()
         while pending:
-            yield pending.popleft().get()
+            yield from pending.popleft().get()
 
 
 def extract_on_dask(documents: Iterable[Document], scheduler: str, *, model: str | None = None,
-                    batch: int = 64) -> Iterator[Extraction]:
-    """Extract on a Dask cluster: workers return Extractions, the caller merges them in order."""
-    from dask.distributed import Client
+                    window: int | None = None, timeout: float = 10.0) -> Iterator[Extraction]:
+    """Extract on a Dask cluster, yielding Extractions in input order.
 
-    client = Client(scheduler)
+    Every Dask worker loads the pipeline once (then keeps it for later tasks and later
+    builds); at most ``window`` documents are in flight, so memory stays flat on long inputs.
+    Every failure surfaces as one KGError line: an unreachable scheduler, a worker without
+    kg or the model, a document that fails to extract.
+
+    Args:
+        scheduler: the scheduler address, e.g. ``tcp://host:8786``.
+        window: documents in flight; default four per worker thread of the cluster.
+        timeout: seconds to wait for the scheduler.
+
+    Example:
+        >>> list(extract_on_dask(docs, "tcp://127.0.0.1:8786"))  # doctest: +SKIP
+    """
     try:
-        pending: list = []
+        from dask.distributed import Client
+    except ImportError as exc:
+        raise KGError("--dask needs dask.distributed: pip install 'kg[dask]'") from exc
+    try:
+        client = Client(scheduler, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise KGError(f"dask scheduler {scheduler}: cannot connect: {_one_line(exc)}") from exc
+    pending: deque = deque()
+    try:
+        if window is None:
+            threads = sum(client.nthreads().values()) or 1
+            window = 4 * threads
         for document in documents:
-            pending.append(client.submit(_dask_extract, document, model, pure=False))
-            if len(pending) >= batch:
-                yield pending.pop(0).result()
-        for future in pending:
-            yield future.result()
+            future = client.submit(_dask_extract, document, model, pure=False)
+            pending.append((document.id, future))
+            if len(pending) >= window:
+                yield _dask_result(*pending.popleft())
+        while pending:
+            yield _dask_result(*pending.popleft())
     finally:
+        for _, future in pending:  # an interrupted build leaves no work behind on the cluster
+            future.cancel()
         client.close()
 
 
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def _dask_result(doc_id: str, future) -> Extraction:
+    try:
+        return future.result()
+    except KGError as exc:
+        raise KGError(f"dask: document {doc_id}: {exc}") from exc
+    except Exception as exc:  # whatever the worker raised, pickled back to us
+        raise KGError(f"dask: document {doc_id}: {_one_line(exc)}") from exc
+
+
 def _dask_extract(document: Document, model: str | None) -> Extraction:
-    global _WORKER
-    if _WORKER is None:
-        _init_worker(model)
-    return _WORKER.extract(document)
+    # runs on a Dask worker: the process keeps one pipeline per model across tasks
+    return shared_extractor(model).extract(document)

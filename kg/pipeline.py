@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.documents import parse_date, read_documents
-from kg.errors import KGError
+from kg.errors import KGError, StoreError
 from kg.types import Document, Extraction
 
 
@@ -51,11 +51,13 @@ def _is_path(text: str) -> bool:
     return "\n" not in text and len(text) < 4096 and os.path.exists(text)
 
 
-def extractions(inputs, *, published=None, workers: int = 1, model: str | None = None,
+def extractions(inputs, *, published=None, workers: int | None = 1, model: str | None = None,
                 dask: str | None = None, on_error=None) -> Iterator[Extraction]:
-    """Extract every input document (in order), on a pool or a Dask cluster."""
-    from kg.parallel import extract_documents, extract_on_dask
+    """Extract every input document (in order), on a pool (None: one process per core) or a Dask cluster."""
+    from kg.parallel import default_workers, extract_documents, extract_on_dask
 
+    if workers is None:
+        workers = default_workers()
     documents = as_documents(inputs, published=published, on_error=on_error)
     if dask:
         return extract_on_dask(documents, dask, model=model)
@@ -80,24 +82,25 @@ def build_graph(inputs, *, published=None, store="memory", workers: int = 1, mod
 
 
 def build(inputs, out_dir: str | Path | None = None, *, store: str | Path | None = None, published=None,
-          workers: int = 1, model: str | None = None, dask: str | None = None,
+          workers: int | None = None, model: str | None = None, dask: str | None = None,
           on_error: Callable[[KGError], None] | None = None,
           progress: Callable[[Extraction], None] | None = None, html: bool = True) -> Summary:
     """Extract ``inputs`` into a persistent store and write graph.ttl, graph.trig and graph.html.
 
     Args:
         out_dir: where the files go (and the store, as out_dir/store, unless ``store`` is given).
-        store: a store directory or endpoint URL to add to (incremental builds).
+        store: a store directory or endpoint URL to add to (incremental builds): a document
+            already there is replaced, the others stay.
+        workers: extraction processes; None for one per core.
+        dask: a Dask scheduler address: extract on that cluster instead.
     """
     from kg.export.formats import write_graph
     from kg.rdf import add_extraction
-    from kg.store import close_store, open_store
+    from kg.store import check_store, close_store, open_store
 
     started = time.monotonic()
     summary = Summary()
     out = Path(out_dir) if out_dir is not None else None
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
     target = store if store is not None else (out / "store" if out is not None else "memory")
     errors = 0
 
@@ -107,8 +110,17 @@ def build(inputs, out_dir: str | Path | None = None, *, store: str | Path | None
         if on_error is not None:
             on_error(err)
 
+    # the store is opened (and an endpoint asked) before anything is written or extracted
     graph = open_store(target)
     try:
+        check_store(graph)
+        if out is not None:
+            try:
+                out.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"{out}: cannot create the output directory: {exc.strerror or exc}") from exc
+        # every document is committed alone (one transaction), so an interrupted build keeps
+        # every document it finished and none half-written
         for extraction in extractions(inputs, published=published, workers=workers, model=model,
                                       dask=dask, on_error=count_error):
             add_extraction(graph, extraction)
@@ -128,6 +140,29 @@ def build(inputs, out_dir: str | Path | None = None, *, store: str | Path | None
     summary.failed = errors
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def remove(doc_ids: Iterable[str], store: str | Path) -> dict[str, int]:
+    """Take documents out of an existing store: each one's named graph, in its own transaction.
+
+    Events other documents also report keep those documents' evidence.
+
+    Returns:
+        Triples removed per document id (0 for an id the store does not hold).
+
+    Example:
+        >>> remove(["trump-putin-call"], "out/store")  # doctest: +SKIP
+        {'trump-putin-call': 412}
+    """
+    from kg.rdf import remove_document
+    from kg.store import check_store, close_store, open_store
+
+    graph = open_store(store, create=False)
+    try:
+        check_store(graph)
+        return {doc_id: remove_document(graph, doc_id) for doc_id in doc_ids}
+    finally:
+        close_store(graph)
 
 
 def write_html_atomic(graph, path: Path, **options) -> dict:

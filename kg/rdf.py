@@ -22,6 +22,7 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.store import Store
 from rdflib.term import Node
 
+from kg.errors import StoreError
 from kg.namespaces import CAMEO, DOC, ENT, EVT, KG, PLOVER, REL, WD
 from kg.types import Entity, Event, Extraction, Mention
 
@@ -108,27 +109,47 @@ def relation_iri(lemma: str) -> URIRef:
 
 
 def event_id(event: Event) -> str:
-    """Stable id of an event: document, sentence and a digest of what makes the fact distinct."""
-    key = "\x1f".join(
-        str(part)
-        for part in (
-            event.evidence.doc,
-            event.evidence.sent,
-            event.subject.start,
-            event.subject.end,
-            event.subject.text,
-            event.relation,
-            event.lemma,
-            event.relation_start,
-            event.object.start if event.object else "",
-            event.object.end if event.object else "",
-            event.object.text if event.object else "",
-            event.negated,
-            event.modality,
-        )
+    """Stable id of an event.
+
+    An affirmative event whose actor, target, CAMEO root and date are all known is the same
+    event in every document that reports it: its id is a digest of those four, so several
+    articles add their evidence to one node. Any other fact is specific to its sentence: its id
+    is the document, the sentence and a digest of what makes the fact distinct.
+    """
+    key = shared_event_key(event)
+    if key is not None:
+        return "e" + hashlib.sha1("\x1f".join(key).encode("utf-8")).hexdigest()[:16]
+    key_parts = (
+        event.evidence.doc,
+        event.evidence.sent,
+        event.subject.start,
+        event.subject.end,
+        event.subject.text,
+        event.relation,
+        event.lemma,
+        event.relation_start,
+        event.object.start if event.object else "",
+        event.object.end if event.object else "",
+        event.object.text if event.object else "",
+        event.negated,
+        event.modality,
     )
-    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+    digest = hashlib.sha1("\x1f".join(map(str, key_parts)).encode("utf-8")).hexdigest()[:12]
     return f"{event.evidence.doc}-s{event.evidence.sent}-{digest}"
+
+
+def shared_event_key(event: Event) -> tuple[str, str, str, str] | None:
+    """(actor, target, CAMEO root, date) of an event several documents may report, else None.
+
+    A denial ("X did not attack Y") is a different claim from the attack itself, so negated
+    events are never merged.
+    """
+    actor = event.subject.entity
+    target = event.object.entity if event.object else None
+    root = event.cameo[:2] if event.cameo and len(event.cameo) >= 2 else None
+    if event.negated or not (actor and target and root and event.date):
+        return None
+    return actor, target, root, event.date
 
 
 def event_iri(event: Event) -> URIRef:
@@ -253,11 +274,27 @@ def _sort_key(triple: Triple) -> tuple[str, str, str]:
     return (triple[0].n3(), triple[1].n3(), triple[2].n3())
 
 
+def _reported_events(events: Iterable[Event]) -> list[Event]:
+    """One event per event node: the most confident report when a document repeats an event.
+
+    A node carries one evidence sentence, offset pair and confidence per document graph, so a
+    query joining them within a graph never mixes two sentences' details.
+    """
+    best: dict[URIRef, Event] = {}
+    for event in events:
+        iri = event_iri(event)
+        kept = best.get(iri)
+        if kept is None or (event.confidence, -event.evidence.sent) > (kept.confidence, -kept.evidence.sent):
+            best[iri] = event
+    return list(best.values())
+
+
 def to_triples(extraction: Extraction) -> list[Triple]:
     """All triples of one document's graph, without duplicates, in a fixed order.
 
     Every entity of the extraction gets its type and label triples here, so each document
     graph is self-contained and can be dropped without stripping another document's labels.
+    Every event keeps its direct edge; repeated reports of one event share one event node.
 
     Example:
         >>> triples = to_triples(extraction)  # doctest: +SKIP
@@ -265,8 +302,9 @@ def to_triples(extraction: Extraction) -> list[Triple]:
     triples: set[Triple] = set(_document_triples(extraction))
     for entity in extraction.entities:
         triples.update(_entity_triples(entity))
-    for event in extraction.events:
+    for event in _reported_events(extraction.events):
         triples.update(_event_triples(extraction, event))
+    for event in extraction.events:
         triples.update(_relation_triples(event))
     return sorted(triples, key=_sort_key)
 
@@ -283,42 +321,52 @@ def _is_oxigraph(store: Dataset) -> bool:
         return False
 
 
-def _drop(store: Dataset, graph: Graph) -> None:
-    if _is_oxigraph(store):
-        store.remove_graph(graph)
-    else:
-        # SPARQL endpoints refuse a plain DROP GRAPH of a graph that does not exist yet
-        store.update(f"DROP SILENT GRAPH {graph.identifier.n3()}")
+def replace_graph_update(iri: URIRef, triples: Iterable[Triple]) -> str:
+    """One SPARQL update that drops a named graph and inserts its new triples.
+
+    Sent in one request (or one ``Store.update`` call) it is one transaction: a reader, a
+    crash or a kill never sees the graph half replaced.
+    """
+    body = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
+    drop = f"DROP SILENT GRAPH {iri.n3()}"
+    return f"{drop} ;\nINSERT DATA {{ GRAPH {iri.n3()} {{\n{body}\n}} }}" if body else drop
+
+
+def _update(store: Dataset, text: str) -> None:
+    try:
+        if _is_oxigraph(store):
+            # straight to pyoxigraph: rdflib would evaluate the update itself, term by term
+            store.store._inner.update(text)
+        else:
+            store.update(text)
+    except Exception as exc:  # urllib, HTTP and RocksDB errors have no common base
+        raise StoreError(f"cannot write to the store: {type(exc).__name__}: {exc}".splitlines()[0]) from exc
 
 
 def add_extraction(store: Dataset, extraction: Extraction) -> URIRef:
-    """Replace the document's named graph with this extraction's triples (idempotent).
+    """Replace the document's named graph with this extraction's triples, in one transaction.
+
+    Idempotent: adding a document again leaves the store as it was.
 
     Returns:
         The IRI of the document, which names its graph.
     """
     iri = document_iri(extraction.document.id)
-    graph = _graph(store, iri)
-    triples = to_triples(extraction)
-    _drop(store, graph)
-    if _is_oxigraph(store):
-        # One Turtle text loaded by Oxigraph in one transaction is several times faster than
-        # converting every term through the rdflib store interface.
-        text = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
-        graph.parse(data=text, format="ox-turtle")
-    else:
-        store.addN((s, p, o, graph) for s, p, o in triples)
+    _update(store, replace_graph_update(iri, to_triples(extraction)))
     return iri
 
 
 def remove_document(store: Dataset, doc_id: str) -> int:
-    """Drop a document's named graph.
+    """Drop a document's named graph (events other documents report keep those sources).
 
     Returns:
         How many triples were removed (0 when the document was not in the store).
     """
     graph = _graph(store, document_iri(doc_id))
-    count = len(graph)
+    try:
+        count = len(graph)
+    except Exception as exc:  # urllib and HTTP errors of a remote endpoint
+        raise StoreError(f"cannot read the store: {type(exc).__name__}: {exc}".splitlines()[0]) from exc
     if count:
-        _drop(store, graph)
+        _update(store, replace_graph_update(graph.identifier, ()))
     return count

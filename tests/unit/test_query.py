@@ -25,7 +25,7 @@ from kg.query import (
     sparql,
     sparql_string,
 )
-from kg.rdf import add_extraction, to_triples
+from kg.rdf import add_extraction, event_iri, to_triples
 from kg.store import close_store, open_store
 from tests.unit.test_rdf import make_extraction, sample_extraction
 
@@ -66,7 +66,7 @@ def test_select_gives_typed_python_values(store):
     assert list(frame.columns) == ["event", "confidence", "negated", "date", "index"]
     assert len(frame) == 1
     row = frame.iloc[0]
-    assert row["event"].startswith("https://w3id.org/kg-events/event/report-1-s0-")
+    assert row["event"] == str(event_iri(sample_extraction().events[0]))
     assert row["confidence"] == pytest.approx(0.912)
     assert row["negated"] is False or row["negated"] == False  # noqa: E712  (numpy bool)
     assert row["date"] == dt.date(2024, 11, 7)

@@ -216,7 +216,10 @@ def test_event_ids_differ_per_fact_and_are_stable():
     iris = [event_iri(e) for e in extraction.events]
     assert len(set(iris)) == 3
     assert iris == [event_iri(e) for e in sample_extraction().events]
-    assert all(str(i).startswith(str(URIRef("https://w3id.org/kg-events/event/report-1-s"))) for i in iris)
+    # the call has actor, target, CAMEO root and date: an IRI any report of it shares;
+    # the negated attack and the target-less warning are specific to their sentence
+    assert not str(iris[0]).startswith(str(URIRef("https://w3id.org/kg-events/event/report-1-s")))
+    assert all(str(i).startswith(str(URIRef("https://w3id.org/kg-events/event/report-1-s"))) for i in iris[1:])
 
 
 # --- named graphs ---------------------------------------------------------------------------
@@ -291,3 +294,82 @@ def test_awkward_text_survives_the_store():
     assert (node, RDFS.label, Literal(weird.name, datatype=XSD.string)) in store
     assert (node, SKOS.altLabel, Literal("'single'", datatype=XSD.string)) in store
     assert len(store) == len(to_triples(extraction))
+
+
+# --- one event, several sources ------------------------------------------------------------
+
+
+CALL = dict(subj="alpha-leader", obj="beta", lemma="call", cameo="042", date="2024-11-07", confidence=0.8)
+
+
+def test_the_same_event_in_two_documents_has_one_iri():
+    one = make_extraction("wire-a", [CALL])
+    two = make_extraction("wire-b", [dict(CALL, lemma="phone", cameo="040", confidence=0.6)])
+    assert event_iri(one.events[0]) == event_iri(two.events[0])
+    other_day = make_extraction("wire-c", [dict(CALL, date="2024-11-08")])
+    other_root = make_extraction("wire-d", [dict(CALL, cameo="190")])
+    denied = make_extraction("wire-e", [dict(CALL, negated=True)])
+    no_target = make_extraction("wire-f", [dict(CALL, obj=None)])
+    iris = {event_iri(x.events[0]) for x in (one, other_day, other_root, denied, no_target)}
+    assert len(iris) == 5
+
+
+def test_removing_one_source_keeps_the_event_with_the_other():
+    store = open_store()
+    one = make_extraction("wire-a", [CALL])
+    two = make_extraction("wire-b", [dict(CALL, lemma="phone", cameo="040", confidence=0.6)])
+    add_extraction(store, one)
+    add_extraction(store, two)
+    event = event_iri(one.events[0])
+    assert set(store.objects(event, KG.document)) == {DOC["wire-a"], DOC["wire-b"]}
+    assert set(store.objects(event, PROV.wasDerivedFrom)) == {DOC["wire-a"], DOC["wire-b"]}
+    # each document's graph holds its own evidence for the shared node
+    graph_b = Graph(store=store.store, identifier=DOC["wire-b"])
+    assert {str(o) for o in graph_b.objects(event, KG.evidence)} == {two.sentences[0].text}
+    assert set(graph_b.objects(event, KG.confidence)) == {Literal("0.6", datatype=XSD.decimal)}
+    add_extraction(store, one)  # re-ingesting a source changes nothing
+    assert sum(1 for _ in store.quads((None, None, None, None))) == len(to_triples(one)) + len(to_triples(two))
+
+    remove_document(store, "wire-a")
+    assert set(store.objects(event, KG.document)) == {DOC["wire-b"]}
+    assert (event, RDF.type, KG.Event) in store
+    assert (event, KG.lemma, Literal("phone")) in store
+    assert (event, KG.lemma, Literal("call")) not in store
+    remove_document(store, "wire-b")
+    assert (event, RDF.type, KG.Event) not in store
+
+
+def test_a_repeated_report_in_one_document_keeps_one_node_with_the_best_evidence():
+    extraction = make_extraction("wire-a", [CALL, dict(CALL, lemma="phone", confidence=0.95)])
+    graph = _graph(extraction)
+    event = event_iri(extraction.events[0])
+    assert list(graph.subjects(RDF.type, KG.Event)) == [event]
+    for prop in (KG.evidence, KG.confidence, KG.lemma, KG.sentenceIndex, KG.startOffset):
+        assert len(list(graph.objects(event, prop))) == 1, prop
+    assert (event, KG.lemma, Literal("phone")) in graph
+    # both readings keep their direct edge
+    assert (ENT["alpha-leader"], REL.call, ENT["beta"]) in graph
+    assert (ENT["alpha-leader"], REL.phone, ENT["beta"]) in graph
+
+
+def test_each_replacement_is_one_update():
+    from kg.rdf import replace_graph_update
+
+    extraction = sample_extraction()
+    text = replace_graph_update(DOC["report-1"], to_triples(extraction))
+    assert text.startswith("DROP SILENT GRAPH <https://w3id.org/kg-events/doc/report-1> ;")
+    assert text.count("INSERT DATA") == 1
+    store = open_store()
+    store.store._inner.update(text)
+    assert len(Graph(store=store.store, identifier=DOC["report-1"])) == len(to_triples(extraction))
+    assert replace_graph_update(DOC["report-1"], ()) == "DROP SILENT GRAPH <https://w3id.org/kg-events/doc/report-1>"
+
+
+def test_a_failed_write_is_a_store_error():
+    from kg.errors import StoreError
+
+    store = open_store("http://127.0.0.1:9/query")  # nothing listens on the discard port
+    with pytest.raises(StoreError, match="cannot write to the store"):
+        add_extraction(store, sample_extraction())
+    with pytest.raises(StoreError, match="cannot read the store"):
+        remove_document(store, "report-1")

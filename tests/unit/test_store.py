@@ -211,3 +211,56 @@ def test_remote_endpoint_round_trip(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+# --- growing stores -------------------------------------------------------------------------
+
+
+def test_import_files_bulk_loads_into_a_new_directory_store(tmp_path):
+    from kg.store import import_files
+
+    (tmp_path / "a.ttl").write_text(TURTLE)
+    (tmp_path / "b.trig").write_text(TRIG)
+    added = import_files(tmp_path / "store", [tmp_path / "a.ttl", tmp_path / "b.trig"], graph="http://example.org/g0")
+    assert added == 6
+    store = open_store(tmp_path / "store", read_only=True)
+    names = {str(g.identifier) for g in store.graphs() if len(g)}
+    assert names == {"http://example.org/g0", "http://example.org/g1", "http://example.org/g2"}
+    close_store(store)
+
+
+def test_import_checks_every_file_before_creating_the_store(tmp_path):
+    from kg.store import import_files
+
+    (tmp_path / "a.ttl").write_text(TURTLE)
+    with pytest.raises(InputError, match="missing.nt: no such file"):
+        import_files(tmp_path / "store", [tmp_path / "a.ttl", tmp_path / "missing.nt"])
+    (tmp_path / "notes.txt").write_text("x")
+    with pytest.raises(InputError, match="unknown RDF file extension"):
+        import_files(tmp_path / "store", [tmp_path / "notes.txt"])
+    assert not (tmp_path / "store").exists()
+
+
+def test_bulk_and_transactional_loads_agree(tmp_path):
+    (tmp_path / "b.trig").write_text(TRIG)
+    one, two = open_store(), open_store()
+    assert load_file(one, tmp_path / "b.trig", bulk=True) == load_file(two, tmp_path / "b.trig", bulk=False) == 3
+    assert set(to_pyoxigraph(one)) == set(to_pyoxigraph(two))
+
+
+def test_an_unreachable_endpoint_fails_the_check_in_one_line():
+    from kg.store import check_store
+
+    store = open_store("http://127.0.0.1:9/query")  # opening never touches the network
+    with pytest.raises(StoreError, match=r"^http://127.0.0.1:9/query: endpoint unreachable"):
+        check_store(store, timeout=2)
+    check_store(open_store())  # local stores were checked when opened
+
+
+def test_a_store_where_nothing_can_be_created_is_a_store_error(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(StoreError, match="cannot create a store here"):
+        open_store(tmp_path / "file" / "store")
+    with pytest.raises(StoreError):
+        open_store("/proc/kg-store")
+    assert (tmp_path / "file").is_file()

@@ -21,7 +21,7 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 console = Console(highlight=False, soft_wrap=True)
 
 PUBLISHED_HELP = "Publication date (YYYY-MM-DD) for inputs that carry none."
-WORKERS_HELP = "Worker processes (default 1; 0 = one per core)."
+WORKERS_HELP = "Worker processes (default 0 = one per core)."
 
 
 class Problems:
@@ -73,7 +73,7 @@ def extract(
     paths: list[str] = typer.Argument(..., help="Files, directories or - for stdin."),
     sentences: bool = typer.Option(False, "--sentences", help="Every input line is one sentence."),
     published: Optional[str] = typer.Option(None, help=PUBLISHED_HELP),
-    workers: int = typer.Option(1, help=WORKERS_HELP),
+    workers: int = typer.Option(0, help=WORKERS_HELP),
     model: Optional[str] = typer.Option(None, help="spaCy model name or path."),
     strict: bool = typer.Option(False, help="Stop at the first input problem."),
     events: bool = typer.Option(False, "--events",
@@ -94,18 +94,9 @@ def extract(
     else:
         docs = as_documents(paths, published=day, on_error=problems)
     n_workers = _workers(workers)
-    extractor = None
-    if events and n_workers <= 1:
-        from kg.extract.extractor import Extractor
-
-        extractor = Extractor(model, events_only=True)
 
     def lines():
-        for extraction in extract_documents(docs, workers=n_workers, model=model, extractor=extractor):
-            if events and extractor is None:
-                from kg.extract.extractor import only_events
-
-                extraction = only_events(extraction)
+        for extraction in extract_documents(docs, workers=n_workers, model=model, events_only=events):
             line = extraction.document.meta.get("line") if sentences else None
             for record in to_records(extraction, sentence_index=line):
                 yield json.dumps(record, ensure_ascii=False) + "\n"

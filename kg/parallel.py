@@ -25,20 +25,21 @@ def default_workers() -> int:
 _SHARED: dict = {}
 
 
-def shared_extractor(model: str | None = None):
-    """One loaded Extractor per model in this process (loading a pipeline takes seconds)."""
-    if model not in _SHARED:
+def shared_extractor(model: str | None = None, *, events_only: bool = False):
+    """One loaded Extractor per model (and mode) in this process: loading a pipeline takes seconds."""
+    key = (model, events_only)
+    if key not in _SHARED:
         from kg.extract.extractor import Extractor
 
-        _SHARED[model] = Extractor(model)
-    return _SHARED[model]
+        _SHARED[key] = Extractor(model, events_only=events_only)
+    return _SHARED[key]
 
 
-def _init_worker(model: str | None) -> None:
+def _init_worker(model: str | None, events_only: bool = False) -> None:
     global _WORKER
     from kg.extract.extractor import Extractor
 
-    _WORKER = Extractor(model)
+    _WORKER = Extractor(model, events_only=events_only)
 
 
 def _extract_batch(documents: list[Document]) -> list[Extraction]:
@@ -57,12 +58,13 @@ def _batches(documents: Iterable[Document], size: int) -> Iterator[list[Document
 
 
 def extract_documents(documents: Iterable[Document], *, workers: int = 1, model: str | None = None,
-                      extractor=None, batch: int = 4) -> Iterator[Extraction]:
+                      extractor=None, batch: int = 4, events_only: bool = False) -> Iterator[Extraction]:
     """Yield one Extraction per document, in input order.
 
     With ``workers > 1`` each worker process loads its own pipeline and parses small batches
     of whole documents (``nlp.pipe`` is faster on several texts); at most a few batches per
-    worker are in flight, so memory stays flat on long streams.
+    worker are in flight, so memory stays flat on long streams. ``events_only`` gives every
+    worker an events-only Extractor (one line per coded event), the same as one process.
 
     Example:
         >>> [x.document.id for x in extract_documents(docs, workers=2)]  # doctest: +SKIP
@@ -72,12 +74,13 @@ def extract_documents(documents: Iterable[Document], *, workers: int = 1, model:
     head = list(itertools.islice(documents, batch + 1))
     if workers <= 1 or len(head) <= batch:
         # one batch is not worth starting processes that each load the pipeline
-        yield from (extractor or shared_extractor(model)).extract_many(itertools.chain(head, documents))
+        chosen = extractor or shared_extractor(model, events_only=events_only)
+        yield from chosen.extract_many(itertools.chain(head, documents))
         return
     documents = itertools.chain(head, documents)
     ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
     window = workers * 3
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(model,)) as pool:
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(model, events_only)) as pool:
         # a bounded window of batches in flight (Pool.imap would read the whole input ahead)
         pending: deque = deque()
         for chunk in _batches(documents, batch):

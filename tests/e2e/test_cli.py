@@ -253,3 +253,23 @@ def test_serve_answers_sparql_over_http(built):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_events_mode_gives_the_same_lines_on_a_pool(capsys, monkeypatch):
+    lines = "\n".join([
+        "China criticised Japan on Monday.", "Iran refused to meet the inspectors.",
+        "The rebels seized the town and killed the mayor.", "Egypt hosted talks between Israel and Hamas.",
+        "Russia invaded Ukraine in 2022.", "France and Germany condemned the attack.",
+        "Turkey expelled the Dutch ambassador.", "Protesters marched in Paris against the reform.",
+        "The United States imposed sanctions on Venezuela.", "India and Pakistan agreed to a ceasefire.",
+    ]) + "\n"
+    outs = []
+    for workers in ("1", "2"):
+        code, out, err = run(capsys, monkeypatch, "extract", "--sentences", "--events", "--workers", workers, "-",
+                             stdin=lines)
+        assert code == 0, err
+        outs.append(out)
+    assert outs[0] == outs[1]
+    records = facts(outs[0])
+    assert all(r["relation"]["cameo"] for r in records)
+    assert len({r["sentence_index"] for r in records}) >= 8

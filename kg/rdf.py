@@ -74,6 +74,12 @@ def iri_segment(text: str) -> str:
             out.append(ch)
         else:
             out.extend(f"%{b:02X}" for b in ch.encode("utf-8"))
+    # a final "." ends a Turtle prefixed name badly (ent:U.S. -> "U.S\\."), and "." / ".." are
+    # dot-segments that IRI normalisation removes: encode it
+    if out[-1] == ".":
+        out[-1] = "%2E"
+    if all(part in {".", "%2E"} for part in out):
+        out = ["%2E"] * len(out)
     return "".join(out)
 
 

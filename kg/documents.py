@@ -166,9 +166,11 @@ def _looks_like_jsonl(head: bytes) -> bool:
 
 def _chunks(stream, head: bytes, name: str) -> Iterator[bytes]:
     yield head
+    # read1 returns what has arrived: a slowly fed pipe streams instead of waiting for a chunk
+    read = getattr(stream, "read1", stream.read)
     while True:
         try:
-            chunk = stream.read(_CHUNK)
+            chunk = read(_CHUNK)
         except OSError as err:
             raise InputError(name, f"cannot read: {err.strerror or err}") from None
         if not chunk:

@@ -12,51 +12,34 @@ or ``update=``, POST ``application/sparql-update``), ``/`` (query page), ``/expl
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import logging
 import os
 import threading
-from dataclasses import dataclass
+from collections import OrderedDict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph
 
-from kg.errors import KGError, StoreError
+from kg.errors import KGError, QueryError, StoreError
+from kg.sparql_results import GRAPH_TYPES, RESULT_TYPES, evaluate, negotiate, one_line, uses_service, write_answer
 from kg.store import STANDARD_PREFIXES, close_store, load_file, open_store, to_pyoxigraph
 
 log = logging.getLogger("kg.server")
 
-RESULT_TYPES = {  # media type -> serialiser name, for SELECT and ASK
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-GRAPH_TYPES = {  # media type -> RDF syntax, for CONSTRUCT and DESCRIBE
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
 # the page scripts and styles are inline; nothing may be fetched from anywhere but this server
 PAGE_POLICY = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
     "img-src data: blob:; font-src data:; connect-src 'self'; form-action 'self'; base-uri 'none'"
 )
-_SPARQL_NS = "http://www.w3.org/2005/sparql-results#"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# Oxigraph would fetch the SERVICE URL itself, with no deadline: any client could make the
+# server call hosts on its network or hold a query slot for ever
+_NO_SERVICE = "SERVICE is not allowed on this endpoint"
+PAGE_CACHE = 16  # explorer pages kept (about 1 MB each)
 
 
 class HTTPProblem(Exception):
@@ -65,132 +48,6 @@ class HTTPProblem(Exception):
     def __init__(self, status: int, message: str):
         super().__init__(message)
         self.status = status
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    """A query result held in memory: ``kind`` is select, ask or graph; rows are capped."""
-
-    kind: str
-    variables: tuple[str, ...] = ()
-    rows: tuple = ()
-    boolean: bool = False
-    truncated: bool = False
-
-
-# --- content negotiation and result formats ---------------------------------------------------
-
-
-def accepted(header: str | None) -> list[str]:
-    """Media types of an ``Accept`` header, best first (header order among equal q values)."""
-    ranked = []
-    for index, part in enumerate((header or "*/*").split(",")):
-        kind, *params = (field.strip() for field in part.split(";"))
-        quality = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if kind and quality > 0:
-            ranked.append((-quality, index, kind.lower()))
-    return [kind for _, _, kind in sorted(ranked)]
-
-
-def negotiate(header: str | None, offered: dict[str, Any], default: str) -> str | None:
-    """The offered media type the client likes best; None when it accepts none of them."""
-    for kind in accepted(header):
-        if kind in offered:
-            return kind
-        if kind == "*/*":
-            return default
-        if kind.endswith("/*"):
-            match = next((o for o in offered if o.startswith(kind[:-1])), None)
-            if match:
-                return match
-    return None
-
-
-def _json_term(term) -> dict[str, Any]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Triple):
-        parts = ("subject", "predicate", "object")
-        return {"type": "triple", "value": {p: _json_term(getattr(term, p)) for p in parts}}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != _XSD_STRING:
-        out["datatype"] = term.datatype.value
-    return out
-
-
-def _xml_term(term) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
-    if isinstance(term, ox.Triple):
-        inner = "".join(f"<{p}>{_xml_term(getattr(term, p))}</{p}>" for p in ("subject", "predicate", "object"))
-        return f"<triple>{inner}</triple>"
-    if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-    if term.datatype.value == _XSD_STRING:
-        return f"<literal>{escape(term.value)}</literal>"
-    return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-
-
-def _csv_term(term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, ox.Triple):
-        return str(term)
-    return term.value
-
-
-def write_results(result: Result, fmt: str) -> bytes:
-    """A SELECT or ASK result in a W3C results format: ``json``, ``xml``, ``csv`` or ``tsv``."""
-    names = result.variables
-    if fmt == "json":
-        if result.kind == "ask":
-            return json.dumps({"head": {}, "boolean": result.boolean}).encode()
-        bindings = [{n: _json_term(t) for n, t in zip(names, row) if t is not None} for row in result.rows]
-        body = {"head": {"vars": list(names)}, "results": {"bindings": bindings}}
-        return json.dumps(body, ensure_ascii=False).encode()
-    if fmt == "xml":
-        head = "".join(f"<variable name={quoteattr(n)}/>" for n in names)
-        if result.kind == "ask":
-            body = f"<boolean>{str(result.boolean).lower()}</boolean>"
-        else:
-            rows = (
-                "<result>"
-                + "".join(f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>" for n, t in zip(names, row) if t is not None)
-                + "</result>"
-                for row in result.rows
-            )
-            body = "<results>" + "".join(rows) + "</results>"
-        return f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{_SPARQL_NS}"><head>{head}</head>{body}</sparql>\n'.encode()
-    if result.kind == "ask":
-        return str(result.boolean).lower().encode() + b"\n"
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(names)
-        writer.writerows([_csv_term(t) for t in row] for row in result.rows)
-        return out.getvalue().encode()
-    # TSV terms are written in their N-Triples form, which escapes tabs and newlines
-    lines = ["\t".join(f"?{n}" for n in names)]
-    lines += ["\t".join("" if t is None else str(t) for t in row) for row in result.rows]
-    return ("\n".join(lines) + "\n").encode()
-
-
-# --- the store and its queries ----------------------------------------------------------------
 
 
 def _open(spec: Any, allow_update: bool) -> tuple[Dataset, ox.Store, bool]:
@@ -214,43 +71,6 @@ def _open(spec: Any, allow_update: bool) -> tuple[Dataset, ox.Store, bool]:
     return dataset, to_pyoxigraph(dataset), True
 
 
-def _graph_names(values: list[str]) -> list[ox.NamedNode]:
-    try:
-        return [ox.NamedNode(v) for v in values]
-    except ValueError as exc:
-        raise HTTPProblem(400, f"bad graph IRI: {exc}") from None
-
-
-def evaluate(store: ox.Store, query: str, max_rows: int, default_graphs=(), named_graphs=()) -> Result:
-    """Run a query over the union graph (or the given graphs); keep at most ``max_rows`` rows."""
-    options: dict[str, Any] = {"prefixes": STANDARD_PREFIXES}
-    if default_graphs:
-        options["default_graph"] = _graph_names(list(default_graphs))
-    else:
-        options["use_default_graph_as_union"] = True
-    if named_graphs:
-        options["named_graphs"] = _graph_names(list(named_graphs))
-    try:
-        answer = store.query(query, **options)
-        if isinstance(answer, ox.QueryBoolean):
-            return Result("ask", boolean=bool(answer))
-        if isinstance(answer, ox.QuerySolutions):
-            names = tuple(v.value for v in answer.variables)
-            rows = [tuple(s[i] for i in range(len(names))) for s in islice(answer, max_rows + 1)]
-            return Result("select", names, tuple(rows[:max_rows]), truncated=len(rows) > max_rows)
-        triples = list(islice(answer, max_rows + 1))
-        return Result("graph", rows=tuple(triples[:max_rows]), truncated=len(triples) > max_rows)
-    except SyntaxError as exc:
-        raise HTTPProblem(400, _one_line(exc)) from None
-    except (OSError, ValueError, TypeError, RuntimeError) as exc:
-        raise HTTPProblem(400, f"query failed: {_one_line(exc)}") from None
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text[:300]
-
-
 class SparqlServer(ThreadingHTTPServer):
     """The HTTP server with its store, limits, worker slots and the cached explorer graph."""
 
@@ -269,6 +89,9 @@ class SparqlServer(ThreadingHTTPServer):
         self._lock = threading.Lock()
         self._network = None
         self._index: bytes | None = None
+        # a page costs a quarter second of Python under the GIL: the same one is made once
+        self._pages: OrderedDict[tuple, bytes] = OrderedDict()
+        self._generation = 0
 
     @property
     def url(self) -> str:
@@ -307,12 +130,34 @@ class SparqlServer(ThreadingHTTPServer):
                 self._network = to_networkx(self.dataset)
             return self._network
 
+    def explorer_page(self, options: dict[str, Any]) -> bytes:
+        """The explorer page for these options, from a small cache emptied by every update."""
+        from kg.export.html import to_html
+
+        key = tuple(sorted(options.items()))
+        with self._lock:
+            if key in self._pages:
+                self._pages.move_to_end(key)
+                return self._pages[key]
+            generation = self._generation
+        page = to_html(self.network(), **options).encode()
+        with self._lock:
+            if generation == self._generation:  # no update came in while it was made
+                self._pages[key] = page
+                while len(self._pages) > PAGE_CACHE:
+                    self._pages.popitem(last=False)
+        return page
+
     def changed(self) -> None:
         with self._lock:
             self._network = None
+            self._pages.clear()
+            self._generation += 1
 
     def index_page(self) -> bytes:
         if self._index is None:
+            from kg.export.endpoint import index_page
+
             self._index = index_page().encode()
         return self._index
 
@@ -323,17 +168,28 @@ class SparqlServer(ThreadingHTTPServer):
             self.owned = False
 
 
-
 class _Handler(BaseHTTPRequestHandler):
     """One request: route it, answer with a status, never with a traceback."""
 
     server: SparqlServer
     timeout = 60  # seconds a client may take to send its request; slow senders are dropped
 
+    # a broken request line gets an answer with a status line, not a bare HTTP/0.9 body
+    default_request_version = "HTTP/1.0"
+
     def version_string(self) -> str:
         return "kg"
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 (http.server's name)
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (bad request line, huge headers, unknown method) as plain text."""
+        self.close_connection = True
+        text = " ".join((message or self.responses.get(code, ("error",))[0]).split())[:300]
+        try:
+            self._send(code, f"{text}\n".encode("utf-8", "replace"), "text/plain; charset=utf-8")
+        except OSError:
+            pass  # the client went away
+
+    def log_message(self, format: str, *args) -> None:
         log.info("%s %s", self.address_string(), format % args)
 
     def do_OPTIONS(self) -> None:
@@ -344,8 +200,18 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._dispatch("GET")
 
+    def do_HEAD(self) -> None:
+        self._dispatch("HEAD")
+
     def do_POST(self) -> None:
         self._dispatch("POST")
+
+    def _not_allowed(self) -> None:
+        self.close_connection = True  # any body it sent is left unread
+        self._send(405, f"{self.command} is not allowed; use GET or POST\n".encode(), "text/plain; charset=utf-8",
+                   {"Allow": "GET, HEAD, POST, OPTIONS"})
+
+    do_PUT = do_DELETE = do_PATCH = _not_allowed
 
     def _dispatch(self, method: str) -> None:
         url = urlsplit(self.path)
@@ -355,7 +221,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._sparql(method, params)
             elif url.path not in ("/", "/explorer", "/health"):
                 raise HTTPProblem(404, "not found")
-            elif method != "GET":
+            elif method not in ("GET", "HEAD"):
                 raise HTTPProblem(405, f"{url.path} answers GET only")
             elif url.path == "/":
                 self._send(200, self.server.index_page(), "text/html; charset=utf-8", page=True)
@@ -431,9 +297,14 @@ class _Handler(BaseHTTPRequestHandler):
         if updates:
             self._update(method, updates[0])
             return
+        if uses_service(queries[0]):
+            raise HTTPProblem(403, _NO_SERVICE)
         server = self.server
         graphs = form.get("default-graph-uri", []), form.get("named-graph-uri", [])
-        result = server.run_limited(lambda: evaluate(server.store, queries[0], server.max_rows, *graphs))
+        try:
+            result = server.run_limited(lambda: evaluate(server.store, queries[0], server.max_rows, *graphs))
+        except QueryError as exc:
+            raise HTTPProblem(400, str(exc)) from None
         headers = {"Vary": "Accept", "Cache-Control": "no-store"}
         if result.truncated:
             headers["X-KG-Truncated"] = "true"
@@ -443,12 +314,7 @@ class _Handler(BaseHTTPRequestHandler):
         kind = negotiate(accept, offered, default)
         if kind is None:
             raise HTTPProblem(406, f"cannot answer {accept}; available: {', '.join(offered)}")
-        if result.kind == "graph":
-            fmt = GRAPH_TYPES[kind]
-            prefixes = STANDARD_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-            body = ox.serialize(sorted(result.rows, key=str), format=fmt, prefixes=prefixes)
-        else:
-            body = write_results(result, RESULT_TYPES[kind])
+        body = write_answer(result, kind)
         charset = "; charset=utf-8" if kind.startswith("text/") else ""
         self._send(200, body, kind + charset, headers)
 
@@ -458,14 +324,16 @@ class _Handler(BaseHTTPRequestHandler):
             raise HTTPProblem(403, "updates are not allowed on this endpoint")
         if method != "POST":
             raise HTTPProblem(405, "send updates with POST")
+        if uses_service(text):
+            raise HTTPProblem(403, _NO_SERVICE)
 
         def work():
             try:
                 server.store.update(text, prefixes=STANDARD_PREFIXES)
             except SyntaxError as exc:
-                raise HTTPProblem(400, _one_line(exc)) from None
+                raise HTTPProblem(400, one_line(exc)) from None
             except (OSError, ValueError, RuntimeError) as exc:
-                raise HTTPProblem(400, f"update failed: {_one_line(exc)}") from None
+                raise HTTPProblem(400, f"update failed: {one_line(exc)}") from None
             finally:
                 server.changed()
 
@@ -473,8 +341,6 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(204, b"", None)
 
     def _explorer(self, params: dict[str, list[str]]) -> None:
-        from kg.export.html import to_html
-
         def one(name: str) -> str | None:
             return (params.get(name) or [""])[-1].strip() or None
 
@@ -489,10 +355,10 @@ class _Handler(BaseHTTPRequestHandler):
         options = {"focus": focus, "hops": hops, "since": one("since"), "until": one("until"),
                    "types": one("types"), "max_nodes": max_nodes, "title": f"kg: {focus}" if focus else "kg explorer"}
         try:
-            page = self.server.run_limited(lambda: to_html(self.server.network(), **options))
+            page = self.server.run_limited(lambda: self.server.explorer_page(options))
         except KGError as exc:
-            raise HTTPProblem(404 if focus and str(exc).startswith("no entity") else 400, _one_line(exc)) from None
-        self._send(200, page.encode(), "text/html; charset=utf-8", page=True)
+            raise HTTPProblem(404 if focus and str(exc).startswith("no entity") else 400, one_line(exc)) from None
+        self._send(200, page, "text/html; charset=utf-8", page=True)
 
 
 def make_server(store: Any, host: str = "127.0.0.1", port: int = 8000, *, allow_update: bool = False,
@@ -541,110 +407,3 @@ def serve(store_spec: Any, host: str = "127.0.0.1", port: int = 8000, *, allow_u
         pass
     finally:
         server.server_close()
-
-
-
-# --- the query page ---------------------------------------------------------------------------
-
-_PAGE_STYLE = """
-body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#222}
-header{display:flex;gap:1.5em;align-items:center;flex-wrap:wrap;padding:.5em 1em;background:#f4f4f4;border-bottom:1px solid #ddd}
-h1{font-size:1.2em;margin:0}h2{font-size:1em;margin:.2em 0}
-main{display:flex;gap:1em;padding:1em}aside{flex:0 0 22em}section{flex:1;min-width:0}
-#kg-named{list-style:none;padding:0;margin:0}#kg-named li{margin:.3em 0}
-#kg-named button{font-weight:600;margin-right:.4em}#kg-named span{color:#555;font-size:.9em}
-textarea{width:100%;height:16em;font:13px/1.4 ui-monospace,monospace;box-sizing:border-box}
-table{border-collapse:collapse;margin-top:.8em;font-size:13px}th,td{border:1px solid #ddd;padding:.2em .4em;text-align:left;vertical-align:top}
-th{background:#f4f4f4}pre{white-space:pre-wrap;background:#fafafa;padding:.5em}output{margin-left:1em;color:#555}
-"""
-
-_PAGE_SCRIPT = """
-(() => {
-  const data = JSON.parse(document.getElementById("kg-data").textContent);
-  const $ = (id) => document.getElementById(id);
-  const editor = $("kg-query"), status = $("kg-status"), results = $("kg-results");
-  const el = (tag, text) => { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; return e; };
-  const short = (v) => {
-    for (const [p, ns] of data.prefixes) if (v.startsWith(ns) && v.length > ns.length) return p + ":" + v.slice(ns.length);
-    return v;
-  };
-  for (const q of data.queries) {
-    const item = el("li"), button = el("button", q.name);
-    button.type = "button";
-    button.dataset.query = q.name;
-    button.addEventListener("click", () => {
-      editor.value = q.text;
-      status.textContent = "Loaded " + q.name + (q.params.length ? "; fill in the empty \\"\\" for " + q.params.join(", ") : "");
-    });
-    item.append(button, el("span", q.description));
-    $("kg-named").append(item);
-  }
-  async function run() {
-    status.textContent = "Running\\u2026";
-    results.replaceChildren();
-    const started = performance.now();
-    let response, text;
-    try {
-      response = await fetch("sparql", {method: "POST", body: new URLSearchParams({query: editor.value}),
-        headers: {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json, text/turtle;q=0.9"}});
-      text = await response.text();
-    } catch (error) { status.textContent = "Network error: " + error; return; }
-    if (!response.ok) { status.textContent = "Error " + response.status + ": " + text; return; }
-    const took = " in " + ((performance.now() - started) / 1000).toFixed(2) + " s";
-    const cut = response.headers.get("X-KG-Truncated") === "true" ? " (truncated)" : "";
-    if (!(response.headers.get("Content-Type") || "").includes("json")) {
-      results.append(el("pre", text)); status.textContent = "Graph" + took + cut; return;
-    }
-    const body = JSON.parse(text);
-    if ("boolean" in body) { results.append(el("p", String(body.boolean))); status.textContent = "Answer" + took; return; }
-    const table = el("table"), head = el("tr"), rows = el("tbody");
-    for (const name of body.head.vars) head.append(el("th", name));
-    for (const binding of body.results.bindings) {
-      const row = el("tr");
-      for (const name of body.head.vars) {
-        const term = binding[name], cell = el("td", term ? (term.type === "uri" ? short(term.value) : term.value) : "");
-        if (term && term.type === "uri") cell.title = term.value;
-        row.append(cell);
-      }
-      rows.append(row);
-    }
-    table.append(el("thead"), rows);
-    table.firstChild.append(head);
-    results.append(table);
-    const n = body.results.bindings.length;
-    status.textContent = n + (n === 1 ? " row" : " rows") + took + cut;
-  }
-  $("kg-run").addEventListener("click", run);
-  editor.addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); run(); } });
-})();
-"""
-
-
-def index_page() -> str:
-    """The query page: editor, named queries (``$params`` left as ``""`` to fill in), explorer links."""
-    from kg.export.html import script_json
-    from kg.query import list_named_queries, named_query, named_query_params
-
-    queries = []
-    for name, description in list_named_queries():
-        params = named_query_params(name)
-        queries.append({"name": name, "description": description, "params": sorted(params),
-                        "text": named_query(name, {p: "" for p in params})})
-    data = {"queries": queries, "prefixes": sorted(STANDARD_PREFIXES.items(), key=lambda p: -len(p[1]))}
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>kg SPARQL endpoint</title><style>{_PAGE_STYLE}</style></head><body>"
-        "<header><h1>kg SPARQL endpoint</h1><span>queries go to <code>/sparql</code></span>"
-        '<a href="explorer">Explore the whole graph</a>'
-        '<form action="explorer" method="get"><input name="focus" placeholder="Entity" required '
-        'aria-label="Entity"> <label>hops <input name="hops" type="number" min="1" max="5" value="1">'
-        "</label> <button>Explore</button></form></header>"
-        "<main><aside><h2>Named queries</h2><ul id=\"kg-named\"></ul></aside><section>"
-        '<textarea id="kg-query" spellcheck="false" aria-label="SPARQL query">'
-        "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 25</textarea>"
-        '<div><button id="kg-run" type="button">Run</button><output id="kg-status"></output></div>'
-        '<div id="kg-results"></div></section></main>'
-        f'<script type="application/json" id="kg-data">{script_json(data)}</script>'
-        f"<script>{_PAGE_SCRIPT}</script></body></html>\n"
-    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import urllib.error
 import urllib.parse
@@ -18,7 +19,8 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from kg.export.html import remote_references
 from kg.rdf import add_extraction
-from kg.server import Result, accepted, make_server, negotiate, write_results
+from kg.server import make_server
+from kg.sparql_results import Result, accepted, negotiate, uses_service, write_results
 from kg.store import open_store, to_pyoxigraph
 from tests.unit.test_rdf import make_extraction, sample_extraction
 
@@ -189,6 +191,8 @@ def test_update_is_refused_without_permission(server):
 
 def test_update_when_allowed_changes_store_and_explorer():
     with running(allow_update=True) as server:
+        status, _, before = fetch(server.url + "explorer")
+        assert status == 200 and b"http://example.org/e" not in before
         update = 'INSERT DATA { GRAPH <http://example.org/g> { ent:beta rel:meet ent:alpha . ' \
                  '<http://example.org/e> a kg:Event ; kg:actor ent:beta ; kg:target ent:alpha ; kg:lemma "meet" } }'
         wrapper = SPARQLWrapper(server.url + "sparql")
@@ -261,6 +265,58 @@ def test_cors(server):
                           headers={"Origin": "http://elsewhere.example"})
     assert headers["Access-Control-Allow-Origin"] == "*"
     assert "X-KG-Truncated" in headers["Access-Control-Expose-Headers"]
+
+
+def test_service_is_refused_and_nothing_is_fetched(server):
+    """SERVICE would make the server call any URL (and wait on it for ever): refused before it runs."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(4)
+        listener.settimeout(0.3)
+        target = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+        for query in (f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
+                      f"SELECT * WHERE {{ ?s ?p ?o .service silent<{target}>{{ ?a ?b ?c }} }}"):
+            status, _, body = fetch(server.url + "sparql?" + urllib.parse.urlencode({"query": query}))
+            assert (status, body) == (403, b"SERVICE is not allowed on this endpoint\n")
+        with pytest.raises(socket.timeout):
+            listener.accept()
+    # the word inside a string, an IRI or a variable name is no SERVICE call
+    query = 'SELECT ?service WHERE { BIND("SERVICE <http://x/> {}" AS ?service) }'
+    status, _, body = fetch(server.url + "sparql?" + urllib.parse.urlencode({"query": query}))
+    assert status == 200 and json.loads(body)["results"]["bindings"][0]["service"]["value"].startswith("SERVICE")
+
+
+@pytest.mark.parametrize("query, calls", [
+    ("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }", True),
+    ("select * {service?x{?s ?p ?o}}", True),
+    ("SELECT * { ?s ?p ?o .SERVICE<http://x/>{} }", True),
+    ("SELECT * { \\u0053ERVICE <http://x/> {} }", True),
+    ("SELECT * { ?s ?p ?o } # note\n SERVICE <http://x/> {}", True),
+    ('SELECT * { ?s ?p "a\\\\" SERVICE <http://x/> {} }', True),
+    ("SELECT * { ?s ?p 'SERVICE' }", False),
+    ('SELECT * { ?s ?p """a " SERVICE""" }', False),
+    ('SELECT * { ?s ?p "a\\" SERVICE" }', False),
+    ("SELECT * { ?s ?p <http://x/SERVICE> } # SERVICE", False),
+    ("SELECT ?service { ?service ex:service _:service }", False),
+])
+def test_uses_service(query, calls):
+    assert uses_service(query) is calls
+
+
+def test_head_other_methods_and_broken_requests(server):
+    status, headers, body = fetch(server.url, method="HEAD")
+    assert status == 200 and body == b"" and int(headers["Content-Length"]) > 1000
+    for method in ("PUT", "DELETE", "PATCH"):
+        status, headers, body = fetch(server.url + "sparql", method=method)
+        assert status == 405 and "GET" in headers["Allow"], method
+    status, _, body = fetch(server.url, method="FROBNICATE")
+    assert status == 501 and body.startswith(b"Unsupported method")
+    host, port = server.server_address[:2]
+    with socket.create_connection((host, port), timeout=5) as sock:
+        sock.sendall(b"GARBAGE\r\n\r\n")
+        answer = sock.makefile("rb").read()
+    # a status line and a plain one-line body, not http.server's bare HTML page
+    assert answer.startswith(b"HTTP/1.0 400 ") and answer.endswith(b"\r\n\r\nBad request syntax ('GARBAGE')\n")
 
 
 def test_no_files_from_disk(server):

@@ -175,7 +175,7 @@ def _local_store(target: Path) -> ox.Store:
         except OSError as exc:
             raise StoreError(f"{target}: not a readable store: {exc}") from exc
     if not target.is_file():
-        raise InputError(str(target), "no such store directory or RDF file")
+        raise StoreError(f"{target}: no such store directory or RDF file")
     fmt = rdf_format(target)
     store = ox.Store()
     try:

@@ -101,6 +101,9 @@ def _open_oxigraph(path: Path, read_only: bool, create: bool) -> ox.Store:
     try:
         return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
     except OSError as exc:
+        if "LOCK" in str(exc):
+            raise StoreError(f"{path}: in use by another process (a running build, import or server); "
+                             "try again when it ends") from exc
         raise StoreError(f"{path}: cannot open store: {exc}") from exc
 
 

@@ -273,3 +273,9 @@ def test_events_mode_gives_the_same_lines_on_a_pool(capsys, monkeypatch):
     records = facts(outs[0])
     assert all(r["relation"]["cameo"] for r in records)
     assert len({r["sentence_index"] for r in records}) >= 8
+
+
+def test_query_on_a_missing_store_exits_2(capsys, monkeypatch, tmp_path):
+    code, _, err = run(capsys, monkeypatch, "query", tmp_path / "nowhere", "ASK { ?s ?p ?o }")
+    assert code == 2
+    assert err.count("\n") == 1 and "no such store" in err

@@ -13,7 +13,7 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
-from kg.errors import DataError, InputError, QueryError
+from kg.errors import DataError, InputError, QueryError, StoreError
 from kg.export.formats import write_graph
 from kg.namespaces import DOC, ENT, KG, REL
 from kg.query import (
@@ -286,7 +286,7 @@ def test_run_query_table_shortens_iris(targets):
 def test_run_query_errors(targets, tmp_path):
     with pytest.raises(QueryError, match="unknown output format"):
         run_query(targets / "graph.ttl", QUERY, "xml")
-    with pytest.raises(InputError, match="no such store"):
+    with pytest.raises(StoreError, match="no such store"):
         run_query(tmp_path / "absent.ttl", QUERY)
     with pytest.raises(QueryError):
         run_query(targets / "graph.ttl", "SELECT nothing")

@@ -13,7 +13,7 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
-from kg.errors import DataError, InputError, QueryError, StoreError
+from kg.errors import DataError, QueryError, StoreError
 from kg.export.formats import write_graph
 from kg.namespaces import DOC, ENT, KG, REL
 from kg.query import (

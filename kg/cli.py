@@ -270,13 +270,13 @@ def viz(
     title: str = typer.Option("kg", help="Page title."),
 ):
     """Write the offline HTML explorer of a store (or of one entity's neighbourhood)."""
-    from kg.pipeline import write_html_atomic
+    from kg.export.html import write_html
 
     if hops < 0:
         raise KGError(f"--hops must be 0 or more, got {hops}")
     wanted = [t.strip() for t in types.split(",") if t.strip()] if types else None
-    summary = write_html_atomic(_open_for_reading(store), out, focus=focus, hops=hops, since=since,
-                                until=until, types=wanted, max_nodes=max_nodes, title=title)
+    summary = write_html(_open_for_reading(store), out, focus=focus, hops=hops, since=since,
+                         until=until, types=wanted, max_nodes=max_nodes, title=title)
     console.print(f"entities {summary['nodes']}  events {summary['edges']}  "
                   f"left out {summary['nodes_left_out']} entities, {summary['edges_left_out']} events", markup=False)
     console.print(f"  html   {out}", markup=False)

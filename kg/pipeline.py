@@ -95,6 +95,7 @@ def build(inputs, out_dir: str | Path | None = None, *, store: str | Path | None
         dask: a Dask scheduler address: extract on that cluster instead.
     """
     from kg.export.formats import write_graph
+    from kg.export.html import write_html
     from kg.rdf import add_extraction
     from kg.store import check_store, close_store, open_store
 
@@ -132,7 +133,7 @@ def build(inputs, out_dir: str | Path | None = None, *, store: str | Path | None
                 write_graph(graph, out / name, fmt)
                 summary.outputs[fmt] = str(out / name)
             if html:
-                write_html_atomic(graph, out / "graph.html")
+                write_html(graph, out / "graph.html")
                 summary.outputs["html"] = str(out / "graph.html")
             summary.outputs["store"] = str(target)
     finally:
@@ -163,17 +164,3 @@ def remove(doc_ids: Iterable[str], store: str | Path) -> dict[str, int]:
         return {doc_id: remove_document(graph, doc_id) for doc_id in doc_ids}
     finally:
         close_store(graph)
-
-
-def write_html_atomic(graph, path: Path, **options) -> dict:
-    """write_html through a temporary file and a rename: never a half-written page."""
-    from kg.export.html import write_html
-
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        info = write_html(graph, tmp, **options)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return info

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 import pyoxigraph as ox
 from kg.export.formats import write_graph
-from kg.pipeline import write_html_atomic
+from kg.export.html import write_html
 from kg.store import open_store
 store = open_store()
 ox_store = store.store._inner

@@ -298,3 +298,69 @@ def test_kg_terms_used_by_the_queries_exist():
         text = named_query(name, {p: "x" for p in named_query_params(name)})
         for term in re.findall(r"\bkg:([A-Za-z]+)", text):
             assert hasattr(KG, term), (name, term)
+
+
+# --- windows of the event listings ----------------------------------------------------------
+
+
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def _dated_events(count: int, undated: int = 0) -> ox.Store:
+    """A store of ``count`` minimal dated events (one a day from 2020-01-01) and some undated ones."""
+    raw = ox.Store()
+    kg = str(KG)
+    quads = []
+    start = dt.date(2020, 1, 1)
+    for i in range(count + undated):
+        graph = ox.NamedNode(f"{DOC}w{i % 7}")
+        event = ox.NamedNode(f"https://example.org/event/{i}")
+        values = {
+            "lemma": ox.Literal("meet"), "negated": ox.Literal("false", datatype=ox.NamedNode(XSD_BOOLEAN)),
+            "confidence": ox.Literal("0.5", datatype=ox.NamedNode(XSD_DECIMAL)), "document": graph,
+            "modality": ox.Literal("asserted"), "evidence": ox.Literal(f"Sentence {i}."),
+            "sentenceIndex": ox.Literal(str(i), datatype=ox.NamedNode(XSD_INTEGER)),
+            "actorText": ox.Literal(f"A{i}"), "targetText": ox.Literal(f"B{i}"),
+        }
+        if i < count:
+            values["date"] = ox.Literal((start + dt.timedelta(days=i)).isoformat(), datatype=ox.NamedNode(XSD_DATE))
+        quads.append(ox.Quad(event, ox.NamedNode(str(RDF_TYPE)), ox.NamedNode(kg + "Event"), graph))
+        quads += [ox.Quad(event, ox.NamedNode(kg + name), value, graph) for name, value in values.items()]
+    raw.extend(quads)
+    return raw
+
+
+
+@pytest.mark.parametrize("name", ["timeline", "who-did-what"])
+def test_event_listings_keep_the_newest_thousand_earliest_first(name):
+    frame = sparql(_dated_events(1010, undated=3), named_query(name))
+    dates = [d for d in frame["date"]]
+    assert len(frame) == 1000 and None not in dates  # undated ones only fill a short list
+    assert dates == sorted(dates)
+    assert dates[0] == dt.date(2020, 1, 1) + dt.timedelta(days=10)  # the 10 oldest fell out
+    assert dates[-1] == dt.date(2020, 1, 1) + dt.timedelta(days=1009)
+
+
+def test_event_listings_fill_a_short_list_with_undated_events():
+    frame = sparql(_dated_events(4, undated=2), named_query("timeline"))
+    assert len(frame) == 6 and list(frame["date"])[-2:] == [None, None]
+    assert list(frame["actor"])[:4] == ["A0", "A1", "A2", "A3"]
+
+
+def test_entity_facts_keeps_the_newest_thousand_events():
+    raw = _dated_events(1005)
+    entity = ox.NamedNode(str(ENT["busy"]))
+    label = ox.NamedNode(str(RDFS.label))
+    extra = []
+    for quad in raw.quads_for_pattern(None, ox.NamedNode(str(KG) + "lemma"), None, None):
+        extra += [ox.Quad(quad.subject, ox.NamedNode(str(KG) + "actor"), entity, quad.graph_name),
+                  ox.Quad(entity, label, ox.Literal("Busy Actor"), quad.graph_name)]
+    raw.extend(extra)
+    frame = sparql(raw, named_query("entity-facts", {"entity": "busy"}))
+    assert len(frame) == 1000 and set(frame["role"]) == {"actor"} and set(frame["entity"]) == {"Busy Actor"}
+    assert min(frame["date"]) == dt.date(2020, 1, 1) + dt.timedelta(days=5)
+    assert set(frame["other"]) <= {f"B{i}" for i in range(1005)}

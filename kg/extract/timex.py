@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
@@ -261,6 +262,7 @@ def _period(pub: date, which: str, unit: str) -> str:
     return str(pub.year + offset)
 
 
+@lru_cache(maxsize=8192)  # a parser per call is slow, and news repeats its date phrases
 def _with_dateparser(expr: str, pub: date) -> str | None:
     """Last resort for expressions the rules above do not know; dateparser gives a period."""
     from dateparser.date import DateDataParser

@@ -13,6 +13,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from kg.errors import DataError
@@ -76,6 +77,7 @@ class GazEntry:
     aliases: tuple[str, ...] = ()
 
 
+@lru_cache(maxsize=65536)  # names recur in every document
 def fold(text: str) -> str:
     """Strip diacritics and unify apostrophes, dashes and spaces (no case change)."""
     text = unicodedata.normalize("NFKD", text)
@@ -85,6 +87,7 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=65536)
 def strip_possessive(text: str) -> str:
     """"Trump's" / "Trump’s" / "Reuters'" -> "Trump" / "Reuters" (text folded)."""
     text = fold(text).strip()
@@ -95,6 +98,7 @@ def strip_possessive(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """Lookup key of a name: folded, lower-cased, no possessive, no leading "the", no dots."""
     text = strip_possessive(text).lower()

@@ -10,10 +10,8 @@ import gc
 from pathlib import Path
 
 import pyoxigraph as ox
-from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
-from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 
 from kg.errors import InputError, StoreError
 from kg.namespaces import BASE, PREFIXES
@@ -133,6 +131,10 @@ def open_store(spec: str | Path = "memory", *, read_only: bool = False, create: 
         >>> len(store)
         0
     """
+    # oxrdflib and rdflib's SPARQL machinery load here, not on import: `kg query` never needs them
+    from oxrdflib import OxigraphStore
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
+
     text = str(spec)
     if text.startswith(("http://", "https://")):
         query_url, update_url = _endpoints(text)
@@ -156,6 +158,8 @@ def check_store(store: Dataset, *, timeout: float = 10.0) -> None:
     Local stores were checked when they were opened; an endpoint is only contacted on first
     use, which for a build would be after the first document was extracted.
     """
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
     backend = getattr(store, "store", None)
     endpoint = getattr(backend, "query_endpoint", None)
     if not isinstance(backend, SPARQLStore) or not endpoint:
@@ -180,6 +184,8 @@ def to_pyoxigraph(store: Dataset | Graph | ox.Store) -> ox.Store | None:
     """The pyoxigraph Store behind a local store, or None for remote and plain rdflib ones."""
     if isinstance(store, ox.Store):
         return store
+    from oxrdflib import OxigraphStore
+
     backend = getattr(store, "store", None)
     if isinstance(backend, OxigraphStore):
         # oxrdflib has no public accessor; close() deletes ``_store``, ``_inner`` creates it lazily

@@ -65,14 +65,16 @@ def test_killing_a_graph_writer_never_leaves_a_partial_file(tmp_path):
 def test_extract_out_is_written_whole_or_not_at_all(tmp_path):
     feed = tmp_path / "feed.jsonl"
     text = SAMPLE.read_text(encoding="utf-8")
-    feed.write_text("".join(json.dumps({"id": f"d{i}", "text": text}) + "\n" for i in range(40)),
+    # far more than 20 s of work on any machine we run on: the kill lands mid-way
+    feed.write_text("".join(json.dumps({"id": f"d{i}", "text": text}) + "\n" for i in range(1000)),
                     encoding="utf-8")
     out = tmp_path / "facts.jsonl"
     out.write_text("old\n", encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "kg", "extract", str(feed), "--published", "2024-11-11",
-                             "--out", str(out)], stderr=subprocess.PIPE)
+                             "--workers", "1", "--out", str(out)], stderr=subprocess.PIPE)
     try:
         proc.wait(timeout=20)  # by then the model is loaded and extraction is under way
+        pytest.fail("the extraction finished before it could be interrupted")
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()

@@ -44,30 +44,6 @@ def _workers(n: int) -> int:
     return default_workers() if n <= 0 else n
 
 
-def _sentence_documents(paths: list[str], problems: Problems):
-    """--sentences: every input line is one sentence, numbered from 0 across the inputs."""
-    from kg.documents import decode
-    from kg.types import Document
-
-    index = 0
-    for path in paths:
-        try:
-            raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-            text = decode(raw, path)
-        except KGError as err:
-            problems(err)
-            continue
-        except OSError as err:
-            problems(KGError(f"{path}: cannot read: {err.strerror or err}"))
-            continue
-        for line in text.split("\n"):  # not splitlines(): U+2028 may sit inside a sentence
-            line = line.rstrip("\r")
-            if line.strip():
-                yield Document(id=f"{Path(path).stem if path != '-' else 'stdin'}-{index}", text=line,
-                               meta={"line": index})
-            index += 1
-
-
 @app.command()
 def extract(
     paths: list[str] = typer.Argument(..., help="Files, directories or - for stdin."),
@@ -90,7 +66,9 @@ def extract(
     problems = Problems(strict)
     day = parse_date(published, "--published")
     if sentences:
-        docs = (d if d.published else _dated(d, day) for d in _sentence_documents(paths, problems))
+        from kg.documents import read_sentences
+
+        docs = read_sentences(paths, published=day, on_error=problems)
     else:
         docs = as_documents(paths, published=day, on_error=problems)
     n_workers = _workers(workers)
@@ -113,12 +91,6 @@ def extract(
         atomic_write(out_file, lambda fh: fh.writelines(t.encode("utf-8") for t in lines()))
     if problems.count:
         raise typer.Exit(1)
-
-
-def _dated(document, day):
-    from dataclasses import replace
-
-    return replace(document, published=day) if day else document
 
 
 @app.command()

@@ -86,6 +86,60 @@ def read_documents(
                 on_error(err)
 
 
+def read_sentences(
+    paths: Iterable[str | Path],
+    *,
+    published: date | str | None = None,
+    on_error: ErrorHandler | None = None,
+) -> Iterator[Document]:
+    """One Document per non-empty input line (``kg extract --sentences``), streamed.
+
+    Lines are numbered from 0 across all inputs, empty ones included; the number is the
+    document's ``meta["line"]`` and its id is ``STEM-NUMBER``.
+
+    Example:
+        >>> [d.id for d in read_sentences(["sentences.txt"])]  # doctest: +SKIP
+        ['sentences-0', 'sentences-2']
+    """
+    default_date = parse_date(published, "--published")
+    index = 0
+    for path in paths:
+        source = None if path == "-" else Path(path)
+        name = "-" if source is None else str(source)
+        stem = "stdin" if source is None else source.stem
+        try:
+            with _open_stream(source, name) as stream:
+                head = _read_up_to(stream, _SNIFF, name)
+                decode(head, name)  # refuses binary input before any line is read
+                for _, line in _jsonl_lines(_chunks(stream, head, name), name):
+                    if isinstance(line, InputError):
+                        if on_error is None:
+                            raise line
+                        on_error(line)
+                    elif line.strip():
+                        yield Document(id=f"{stem}-{index}", text=line, published=default_date,
+                                       meta={"line": index})
+                    index += 1
+        except InputError as err:
+            if on_error is None:
+                raise
+            on_error(err)
+
+
+def _open_stream(path: Path | None, name: str):
+    """A binary stream of a file of any size, or of stdin."""
+    if path is None:
+        return _open(None)
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise InputError(name, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(name, "is a directory") from None
+    except OSError as err:
+        raise InputError(name, f"cannot read: {err.strerror or err}") from None
+
+
 def _expand(path: Path | None) -> Iterator[Path | None]:
     if path is None:
         yield None

@@ -99,3 +99,26 @@ def test_stdin_text_and_jsonl(monkeypatch):
 def test_html_to_text_drops_script_content():
     title, body = html_to_text("<p>a<script>alert(1)</script>b</p><div>c</div>")
     assert (title, body) == ("", "ab\nc")
+
+
+def test_read_sentences_numbers_lines_across_inputs_and_reports_bad_ones(tmp_path):
+    from kg.documents import read_sentences
+
+    a = tmp_path / "a.txt"
+    a.write_bytes("Russia invaded Ukraine.\r\n\nKyiv\u2028Oblast was shelled.\n".encode("utf-8"))
+    b = tmp_path / "b.txt"
+    b.write_bytes(b"Iran threatened Israel.\n\nLast one.")
+    c = tmp_path / "c.txt"
+    c.write_bytes(b"bad\x00line\n")
+    errors = []
+    docs = list(read_sentences([a, tmp_path / "missing.txt", b, c], published="2024-01-02",
+                               on_error=errors.append))
+    assert [(d.id, d.text, d.meta["line"]) for d in docs] == [
+        ("a-0", "Russia invaded Ukraine.", 0),
+        ("a-2", "Kyiv\u2028Oblast was shelled.", 2),  # a line ends at "\n" only
+        ("b-3", "Iran threatened Israel.", 3),
+        ("b-5", "Last one.", 5),
+    ]
+    assert all(d.published == date(2024, 1, 2) for d in docs)
+    assert [str(e) for e in errors] == [f"{tmp_path / 'missing.txt'}: no such file",
+                                        f"{c}: binary file (contains NUL bytes), not text"]

@@ -138,6 +138,11 @@ def logical_subjects(verb: Token, depth: int = 0) -> tuple[list[Token], str]:
         agents = [pobj for prep, pobj in prep_objects(head) if prep.dep_ == "agent"]
         if agents:
             return [a for ag in agents for a in conjuncts(ag)], "control"
+    if verb.dep_ == "advcl" and _is_infinitive(verb) and head.pos_ == "VERB" and not any(
+            s.dep_ == "nsubjpass" for s in subjects_of(head)):
+        # a purpose clause's subject is its verb's: "X travelled to Y to meet Z" -> X meets Z
+        heads, _ = logical_subjects(head, depth + 1)
+        return heads, "control" if heads else "none"
     if verb.dep_ == "advcl" and verb.tag_ == "VBG":
         heads, _ = logical_subjects(head, depth + 1)
         return heads, "participle" if heads else "none"

@@ -7,6 +7,7 @@ lexicons); ``extract`` is the plain-function face of it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from spacy.language import Language
@@ -135,10 +136,12 @@ class Extractor:
         carriers = {f.trigger.i for f in nominal}
         evidence = Evidence(document.id, index, sent.start_char, sent.end_char)
         for frame in [*frames(sent), *raised_frames(sent), *nominal]:
-            yield self._event(frame, index, resolver, dates, evidence, carriers, document.published)
+            yield from self._event(frame, index, resolver, dates, evidence, carriers, document.published)
 
     def _event(self, frame: Frame, index: int, resolver: EntityResolver, dates, evidence: Evidence,
-               carriers: set[int], published) -> Event:
+               carriers: set[int], published) -> list[Event]:
+        """The event a frame tells; in event mode one per named partner ("restored ties with
+        Qatar and Turkey" is two events)."""
         trigger = frame.trigger
         negated, modality = stance(trigger)
         negated = negated or frame.negated
@@ -169,11 +172,12 @@ class Extractor:
         if content is not None and _obliged(content) and not negated:
             # "X said Y must withdraw": CAMEO codes a statement of obligation as a demand
             etype = self.events.classify("demand") or etype
+        others: list[Span] = []
         if self.events_only and etype is not None:
             if content is not None:
                 target = _addressee(content) or target
             elif target is not None:
-                target = partner(target) or target
+                target, *others = partners(target) or [target]
         if target is not None:
             role = "place" if etype is not None and etype.cameo[:2] in PLACE_TARGET_ROOTS else "actor"
             obj = resolver.resolve(target, index, role=role)
@@ -181,8 +185,12 @@ class Extractor:
                 # the event noun's own frame carries the entity ("launched an attack on Moscow")
                 obj = Mention(obj.doc_id, obj.sent_index, obj.start, obj.end, obj.text, None, None)
         if self.events_only:
-            subject, obj = self._actors(frame, subject, obj, index, resolver,
-                                        etype is not None and etype.cameo[:2] == STATEMENT_ROOT)
+            subject, obj, retold = self._actors(frame, subject, obj, index, resolver,
+                                                etype is not None and etype.cameo[:2] == STATEMENT_ROOT)
+            if retold:
+                # the speaker made the statement, not the content's actors: told as theirs, the
+                # relation is the uncoded fact the statement reports
+                etype = None
         source_span = attribution(trigger)
         source = resolver.resolve(source_span, index, role="actor") if source_span is not None else None
         place_span = location(trigger)
@@ -194,7 +202,7 @@ class Extractor:
             date, date_text, date_source = published.isoformat(), None, "document"
         else:
             date, date_text, date_source = None, None, None
-        return Event(
+        event = Event(
             subject=subject,
             relation=frame.relation,
             lemma=frame.lemma,
@@ -217,6 +225,12 @@ class Extractor:
             pattern=frame.pattern,
             arguments=tuple(span.text for span in frame.extra),
         )
+        events = [event]
+        for span in others:
+            other = resolver.resolve(span, index, role="actor")
+            events.append(replace(event, object=other,
+                                  confidence=score(frame, subject, other, typed=etype is not None)))
+        return events
 
 
     def _own_act(self, frame: Frame, etype, negated: bool, modality: str) -> bool:
@@ -234,17 +248,19 @@ class Extractor:
         return noun is None or noun.cameo[:2] != etype.cameo[:2]
 
     def _actors(self, frame: Frame, subject: Mention, obj: Mention | None, index: int,
-                resolver: EntityResolver, statement: bool) -> tuple[Mention, Mention | None]:
+                resolver: EntityResolver, statement: bool) -> tuple[Mention, Mention | None, bool]:
         """Event mode: source and target as actors, not the phrases that hold them.
 
         A source that names no actor ("their countries") becomes the actor nearest before the
         trigger; a target that names none ("lifted a curfew in X", "denounced X's crackdown")
         becomes the actor among the trigger's arguments, then the nearest other actor of the
         sentence. A statement with no coded content ("X did Y, officials said") is told as the
-        content's actors: the speaker is not a party to what was said.
+        content's actors: the speaker is not a party to what was said; the third value says so
+        (the relation is then no statement of theirs).
         """
         trigger, sent = frame.trigger, frame.trigger.sent
         content = _reported_clause(trigger) if statement else None
+        retold = False
         if content is not None:
             span = _actor_span([t for c in content.children if c.dep_ in SUBJECT_DEPS
                                 for t in c.subtree])
@@ -252,10 +268,11 @@ class Extractor:
                 subject = resolver.resolve(span, index, role="actor")
                 trigger = content
                 obj = None
+                retold = True
         if (content is None and not statement and frame.pattern == "passive-prep"
                 and frame.prep in PLACE_PREPS and obj is not None and obj.label == "GPE"):
             # "X was arrested in Lebanon": with no agent named, the state where it happened acts
-            return obj, subject
+            return obj, subject, retold
         own = [t for t in sent if subject.start <= t.idx < subject.end]
         if (actorness(subject) < 2 and _actor_span(own) is None
                 and frame.subject.root.lemma_.lower() not in AGENT_NOUNS):
@@ -282,7 +299,7 @@ class Extractor:
                 if span is not None:
                     obj = resolver.resolve(span, index, role="actor")
                     break
-        return subject, obj
+        return subject, obj, retold
 
 
 def clause_depths(doc: Doc) -> dict[int, int]:
@@ -401,6 +418,14 @@ def _addressee(clause: Token) -> Span | None:
             return arg_span(subj)
     named = next((t for t in clause.subtree if _named(t) and t.dep_ in {"pobj", "dobj", "nsubj"}), None)
     return arg_span(named) if named is not None else None
+
+
+def partners(obj: Span) -> list[Span]:
+    """The named partners inside a common-noun object ("ties with X and Y" -> X, Y), or []."""
+    found = partner(obj)
+    if found is None:
+        return []
+    return [found] + [arg_span(c) for c in conjuncts(found.root)[1:] if _named(c)]
 
 
 def partner(obj: Span) -> Span | None:

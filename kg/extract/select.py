@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
+from kg.extract.stance import INTENT_LEMMAS
 from kg.types import Event, Extraction, Mention
 
 __all__ = ["report_content", "select_events", "only_events", "actorness"]
@@ -16,6 +17,9 @@ __all__ = ["report_content", "select_events", "only_events", "actorness"]
 # Statements ("said", "told", "noted"): when their content is a coded event they report it
 # rather than being one (CAMEO codes the reported act, the speaker is its source).
 STATEMENT_ROOT = "01"
+# Codes of a bare intent or threat ("vowed", "threatened"): the intended act, when coded, is
+# the more specific event ("vowed to wage war" is a threat of force, not a promise).
+INTENT_ROOTS = frozenset({"03", "13"})
 REPORTING_LEMMAS = frozenset({"say", "tell", "state", "announce", "declare", "add", "note",
                               "report", "confirm", "claim", "stress", "explain", "mention",
                               "indicate", "remark", "comment", "reiterate", "affirm", "write",
@@ -107,6 +111,7 @@ def select_events(events: Iterable[Event], depth: Mapping[int, int] | None = Non
         best = [e for e in group if actorness(e.subject) + actorness(e.object) == rank]
         if rank < 4:
             best = _reciprocal(best) or [max(best, key=lambda e: e.confidence)]
+        best += _conjoined(group, best)
         seen: set[tuple] = set()
         kept = []
         for e in sorted(best, key=lambda e: -e.confidence):
@@ -179,7 +184,35 @@ def _governed(e: Event, events: list[Event]) -> bool:
             return True  # e governs o, the act it qualifies: o carries the code
         if _contains(o.object, e) and e.modality == "requested" and o.subject.text != e.subject.text:
             return True  # e is what o asks for: o is the event
+        if (e.lemma in INTENT_LEMMAS and (e.cameo or "")[:2] in INTENT_ROOTS
+                and o.modality == "intended" and o.subject.text == e.subject.text
+                and (o.relation_start or 0) > (e.relation_start or 0)):
+            # "vowed on Thursday to wage war": the intended act, coded as intended, is the
+            # event even when the parse gives the intent verb another object
+            return True
     return False
+
+
+def _conjoined(group: list[Event], best: list[Event]) -> list[Event]:
+    """Readings of the same trigger whose subject is another actor with the same object as a
+    kept reading: conjoined subjects ("Fornost and Gondor welcomed X") share the event even
+    when only one of them is a recognised entity."""
+    kept = {(e.subject.start, e.subject.end) for e in best}
+    out = []
+    for e in group:
+        span = (e.subject.start, e.subject.end)
+        if span in kept or actorness(e.subject) < 1:
+            continue
+        if any(_same_object(e, b) and not _overlaps(e.subject, b.subject) for b in best):
+            kept.add(span)
+            out.append(e)
+    return out
+
+
+def _same_object(a: Event, b: Event) -> bool:
+    if a.object is None or b.object is None:
+        return a.object is b.object
+    return (a.object.start, a.object.end) == (b.object.start, b.object.end)
 
 
 def _reciprocal(readings: list[Event]) -> list[Event]:

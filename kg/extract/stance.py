@@ -32,11 +32,13 @@ _SAY = frozenset({"say", "tell", "report", "claim", "allege", "state", "announce
 # Passive "X is said/believed to ..." reports without naming the source.
 _PASSIVE_REPORT = _SAY | frozenset({"believe", "think", "understand", "rumour", "rumor",
                                     "expect", "know", "see", "consider", "fear"})
-_INTENT = frozenset({"vow", "promise", "pledge", "threaten", "plan", "intend", "aim", "want",
+_INTENT = frozenset({"vow", "swear", "promise", "pledge", "threaten", "plan", "intend", "aim", "want",
                      "wish", "seek", "hope", "prepare", "agree", "offer", "decide", "resolve",
                      "commit", "attempt", "try", "propose", "mean", "expect", "vote",
                      "eager", "ready", "willing", "determined", "keen", "prepared", "set",
                      "poised", "likely", "due"})
+# verbs that say their complement is intended ("vowed to fight"): the complement is the act
+INTENT_LEMMAS = _INTENT
 _REQUEST = frozenset({"urge", "ask", "request", "appeal", "implore", "beg", "press", "advise",
                       "encourage", "instruct", "order", "tell", "invite", "push", "pressure",
                       "pressurise", "pressurize", "demand", "insist", "exhort", "command",
@@ -142,7 +144,13 @@ def _governor(head: Token) -> Token | None:
         return head.head
     if head.dep_ == "pcomp" and head.head.dep_ == "prep":  # "refrained from attacking"
         return head.head.head
+    if head.dep_ == "advcl" and _to_infinitive(head):  # "has sworn [to fight]", parsed as purpose
+        return head.head
     return None
+
+
+def _to_infinitive(tok: Token) -> bool:
+    return tok.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
 
 
 def _own_modality(tok: Token) -> str | None:
@@ -184,6 +192,8 @@ def _governed_modality(tok: Token, parent: Token) -> str | None:
             return "reported"
     if dep == "pcomp" and parent.dep_ == "prep" and parent.head.lemma_.lower() in _INTENT:
         return "intended"  # "committed to ending", "aimed at reaching"
+    if dep == "advcl" and lem in _INTENT and _to_infinitive(tok):
+        return "intended"  # the parse reads some intent complements as purpose clauses
     if dep in ("acl", "relcl", "xcomp") and parent.pos_ in ("NOUN", "PROPN"):
         return _noun_modality(parent)
     return None

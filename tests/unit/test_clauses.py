@@ -6,6 +6,21 @@ from kg.extract.clauses import describe, frames
 
 CASES = [
     (
+        # a purpose clause takes its verb's subject
+        """
+        Putin Putin PROPN NNP 1 nsubj B-PERSON
+        travelled travel VERB VBD 0 ROOT O
+        to to ADP IN -1 prep O
+        Beijing Beijing PROPN NNP -1 pobj B-GPE
+        to to PART TO 1 aux O
+        meet meet VERB VB -4 advcl O
+        Xi Xi PROPN NNP -1 dobj B-PERSON
+        . . PUNCT . -6 punct O
+        """,
+        [('Putin', 'travelled to', 'Beijing', 'prep', False),
+         ('Putin', 'to meet', 'Xi', 'control', False)],
+    ),
+    (
         """
         China China PROPN NNP 1 nsubj B-GPE
         criticised criticise VERB VBD 0 ROOT O
@@ -304,3 +319,4 @@ def test_verbal_frames(table_doc, table, expected):
     doc = table_doc(table)
     got = [(*describe(f), f.pattern, f.negated) for f in frames(doc[:])]
     assert got == expected
+

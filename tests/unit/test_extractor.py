@@ -81,8 +81,13 @@ EVENT_LINES = [
     ("Peru lifted the night curfew in Bolivia.", ("Peru", "0813", "Bolivia")),
     # the actor inside a possessive target
     ("Norway denounced Chile's crackdown on protesters.", ("Norway", "111", "Chile")),
-    # a statement with no coded content is told as its content's actors, not the speaker's
-    ("Kenya opened a consulate in Uganda, the ministry said.", ("Kenya", "010", "Uganda")),
+    # a statement with no coded content is told as its content's actors, not the speaker's,
+    # and uncoded: Kenya made no statement
+    ("Kenya opened a consulate in Uganda, the ministry said.", ("Kenya", None, "Uganda")),
+    # an intent verb with a coded complement: the intended act is the event (a threat of force)
+    ("Iran vowed on Thursday to wage war on Israel.", ("Iran", "1384", "Israel")),
+    # an intent complement parsed as a purpose clause is still intended
+    ("Ukrainian forces have sworn to fight Russia.", ("Ukrainian forces", "1384", "Russia")),
     # a common noun that names an agent stays the target
     ("Peru arrested the rebels in Lima.", ("Peru", "173", "the rebels")),
     # the main clause event, not the one embedded in its object
@@ -101,6 +106,19 @@ EVENT_LINES = [
 def test_events_mode_lines(events_extractor, sentence, line):
     events = events_extractor.extract(Document("t", sentence)).events
     assert [(e.subject.text, e.cameo, e.object.text if e.object else None) for e in events] == [line]
+
+
+@pytest.mark.parametrize("sentence,lines", [
+    # named partners joined by "and" are one event each
+    ("Egypt is about to restore diplomatic ties with Qatar and Turkey.",
+     [("Egypt", "064", "Qatar"), ("Egypt", "064", "Turkey")]),
+    # conjoined subjects share the event
+    ("Japan and South Korea welcomed the resumption of talks with China.",
+     [("Japan", "051", "China"), ("South Korea", "051", "China")]),
+])
+def test_events_mode_one_event_per_actor(events_extractor, sentence, lines):
+    events = events_extractor.extract(Document("t", sentence)).events
+    assert sorted((e.subject.text, e.cameo, e.object.text) for e in events) == sorted(lines)
 
 
 def test_events_mode_falls_back_to_an_actor_dyad(events_extractor):

@@ -18,6 +18,7 @@ re-exported here so the extractor has one import.
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -360,8 +361,25 @@ def _singular(word: str) -> str:
     return word
 
 
+# Currency names that are also common words: not evidence of a sum of money.
+_NOT_MONEY = frozenset({"account", "gold", "silver", "platinum", "palladium", "mark", "real",
+                        "sum", "sol", "won", "dong", "rand", "day", "right", "purposes",
+                        "involved", "fomento", "oro", "previsional", "uruguayo", "soberano"})
+
+
+@functools.lru_cache(maxsize=1)
+def currency_words() -> frozenset[str]:
+    """Lower-case currency unit words ("rupee", "euro", "krone", "yuan"), from ISO 4217 names."""
+    import pycountry
+
+    words = {c.name.split()[-1].lower() for c in pycountry.currencies}
+    words = {w for w in words if w.isalpha() and w not in _NOT_MONEY}
+    return frozenset(words | {"yuan", "kroner", "kronor", "cent", "pence", "dollars", "euros"})
+
+
 def _variants(lemma: str, nominal: bool):
-    """The lemma, then spelling variants (British -ise/-our, plural nouns) as fallbacks."""
+    """The lemma, then spelling variants (British -ise/-our, plural nouns) and the act a
+    "re-" verb repeats as fallbacks."""
     yield lemma
     for a, b in (("ise", "ize"), ("ize", "ise"), ("isation", "ization"), ("ization", "isation"),
                  ("our", "or"), ("ence", "ense"), ("ense", "ence")):
@@ -369,3 +387,10 @@ def _variants(lemma: str, nominal: bool):
             yield lemma[: -len(a)] + b
     if nominal and _singular(lemma) != lemma:
         yield _singular(lemma)
+    if not nominal and not lemma.endswith("e"):
+        yield lemma + "e"  # the lemmatizer's lost final e: "staged" -> "stag"
+    if lemma.startswith("re") and len(lemma) >= 6 and lemma[2] != "-":
+        # a repeated act is the act: "reimposed a blockade", "redeployed troops"
+        yield from _variants(lemma[2:], nominal)
+    elif lemma.startswith("re-") and len(lemma) >= 7:
+        yield from _variants(lemma[3:], nominal)

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.clauses import Frame, frames
 from kg.extract.confidence import score
 from kg.extract.entities import EntityResolver, Gazetteer
-from kg.extract.events import EventLexicon, attribution, location, quote, stance
+from kg.extract.events import EventLexicon, attribution, currency_words, location, quote, stance
 from kg.extract.nominal import load_nominal_lexicon, nominal_frames
 from kg.extract.spans import (
     arg_span,
@@ -64,6 +64,13 @@ AGENT_NOUNS = frozenset({"government", "authority", "police", "army", "military"
 # Prepositions of the place of a passive act with no agent ("was arrested in X").
 PLACE_PREPS = frozenset({"in", "at"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+# Measures and amounts before what they measure ("tons of aid", "a shipment of arms").
+QUANTITY_NOUNS = frozenset({"ton", "tonne", "tons", "tonnes", "barrel", "unit", "kilogram", "kilo",
+                            "litre", "liter", "gallon", "worth", "million", "billion", "thousand",
+                            "hundred", "dozen", "shipment", "batch", "load", "consignment",
+                            "package", "amount", "quantity", "lot", "truckload", "planeload",
+                            "shipload", "cargo", "crate", "sack", "bag", "box", "round", "piece",
+                            "number", "range", "series", "wave", "volley", "salvo", "string", "barrage"})
 RAISING_ADJECTIVES = frozenset({"about", "ready", "due", "likely", "set", "poised", "willing",
                                 "eager", "unlikely", "unwilling", "able", "unable", "prepared",
                                 "keen", "determined", "expected", "certain", "sure"})
@@ -145,7 +152,7 @@ class Extractor:
         trigger = frame.trigger
         negated, modality = stance(trigger)
         negated = negated or frame.negated
-        obj_lemma = frame.object.root.lemma_.lower() if frame.object is not None else None
+        obj_lemma = _object_lemma(frame.object) if frame.object is not None else None
         # a light verb whose object is an event noun: the noun's own frame carries the event
         carried = not frame.nominal and frame.object is not None and frame.object.root.i in carriers
         etype = None
@@ -290,8 +297,10 @@ class Extractor:
         if actorness(obj) < 2 and not (clausal or agent) and not (content is None and _conjoined_actor(frame)):
             taken = {t.i for t in own}
             inside = [t for t in sent if obj is not None and obj.start <= t.idx < obj.end]
-            args = [t for c in trigger.children if c.dep_ not in SUBJECT_DEPS | {"punct"}
-                    for t in c.subtree]
+            # a place phrase ("rallies in Gaza against X") names where, not whom: last
+            children = sorted((c for c in trigger.children if c.dep_ not in SUBJECT_DEPS | {"punct"}),
+                              key=lambda c: c.dep_ == "prep" and c.lower_ in PLACE_PREPS)
+            args = [t for c in children for t in c.subtree]
             after = [t for t in sent if t.i > trigger.i]
             rest = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)])]
             for pool in (inside, args, after, rest):
@@ -392,6 +401,25 @@ def raised_frames(sent: Span) -> Iterator[Frame]:
                             verb_lemma(verb), arg_span(pobj), "control", prep=prep.lower_,
                             particle=prt, negated=negated)
                 break
+
+
+def _object_lemma(obj: Span) -> str:
+    """The lemma an object pattern matches: a sum of any currency is "money" ("contributed a
+    million rupees")."""
+    root = obj.root
+    for _ in range(3):
+        # "25,000 tons of food aid", "$50,000 worth of goods": the measured thing is the object
+        if root.lemma_.lower() not in QUANTITY_NOUNS:
+            break
+        of = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if pobj is None:
+            break
+        root = pobj
+    lemma = root.lemma_.lower()
+    if root.ent_type_ == "MONEY" or lemma in currency_words():
+        return "money"
+    return lemma
 
 
 def _content_clause(trigger: Token) -> Token | None:

@@ -107,6 +107,9 @@ def select_events(events: Iterable[Event], depth: Mapping[int, int] | None = Non
         by_trigger.setdefault((e.evidence.doc, e.evidence.sent, e.relation_start, e.lemma), []).append(e)
     merged: list[list[Event]] = []
     for group in by_trigger.values():
+        if any(actorness(e.object) == 2 and not _place_reading(e) for e in group):
+            # "beat up detainees on the West Bank": the place says where, the actor whom
+            group = [e for e in group if not _place_reading(e)]
         rank = max(actorness(e.subject) + actorness(e.object) for e in group)
         best = [e for e in group if actorness(e.subject) + actorness(e.object) == rank]
         if rank < 4:
@@ -191,6 +194,17 @@ def _governed(e: Event, events: list[Event]) -> bool:
             # event even when the parse gives the intent verb another object
             return True
     return False
+
+
+PLACE_PREPOSITIONS = frozenset({"in", "on", "at", "near", "inside", "outside", "across", "over"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+def _place_reading(e: Event) -> bool:
+    """A reading whose object is a place after a place preposition ("beat up on | the West Bank")."""
+    words = e.relation.split()
+    return (e.object is not None and e.object.label in PLACE_LABELS and bool(words)
+            and words[-1].lower() in PLACE_PREPOSITIONS)
 
 
 def _conjoined(group: list[Event], best: list[Event]) -> list[Event]:

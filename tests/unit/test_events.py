@@ -78,6 +78,11 @@ def test_lexicon_size_and_roots(lexicon):
     ("investigate", {}, "090", "INVESTIGATE"),
     ("massacre", {}, "202", "ASSAULT"),
     ("withdraw", {}, "087", "RETREAT"),
+    ("reimpose", {"object_lemma": "sanctions"}, "163", "COERCE"),  # a repeated act is the act
+    ("redeploy", {}, "154", "MOBILIZE"),
+    ("stag", {"object_lemma": "rally"}, "141", "PROTEST"),  # the lemmatizer's "staged" -> "stag"
+    ("organize", {"object_lemma": "strike"}, "143", "PROTEST"),
+    ("give", {"object_lemma": "money"}, "071", "AID"),
 ])
 def test_classify(lexicon, lemma, kwargs, cameo, plover):
     etype = lexicon.classify(lemma, **kwargs)
@@ -86,8 +91,17 @@ def test_classify(lexicon, lemma, kwargs, cameo, plover):
     assert etype.goldstein == lexicon.codebook[cameo].goldstein or etype.id.startswith("escal")
 
 
+def test_currency_words_come_from_iso_4217():
+    from kg.extract.events import currency_words
+
+    words = currency_words()
+    assert {"rupee", "euro", "krone", "yuan", "dollar"} <= words
+    assert not {"gold", "account", "real", "mark"} & words
+
+
 def test_unknown_triggers_and_pos(lexicon):
     assert lexicon.classify("breakfast") is None
+    assert lexicon.classify("ready") is None  # no "re-" act hides in a word that merely starts so
     assert lexicon.classify("launch") is None  # a light verb is an event only with its object
     assert lexicon.classify("launch", object_lemma="ship") is None
     assert lexicon.classify("invasion") is None  # a noun is not a verb trigger

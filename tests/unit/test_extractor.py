@@ -34,8 +34,9 @@ CASES = [
      "asserted"),
     ("Officials said Ghana signed a loan deal with the World Bank.", "Ghana", "057", "the World Bank",
      False, "reported"),
-    ("Colombia and Ecuador agreed to reopen their border.", "Colombia", "030", "Ecuador", False,
-     "asserted"),
+    # the intended act is the event: an intent to open a border (reopen = open again)
+    ("Colombia and Ecuador agreed to reopen their border.", "Colombia", "0355", "Ecuador", False,
+     "intended"),
     ("The Senegalese president arrived in Paris on Tuesday.", "The Senegalese president", "042",
      "Paris", False, "asserted"),
     ("Spain recalled its ambassador from Algeria.", "Spain", "161", "Algeria", False, "asserted"),
@@ -86,6 +87,14 @@ EVENT_LINES = [
     ("Kenya opened a consulate in Uganda, the ministry said.", ("Kenya", None, "Uganda")),
     # an intent verb with a coded complement: the intended act is the event (a threat of force)
     ("Iran vowed on Thursday to wage war on Israel.", ("Iran", "1384", "Israel")),
+    # a sum in any currency is money; a measure names what it measures
+    ("Japan gave 5 million yen to Nepal.", ("Japan", "071", "Nepal")),
+    ("Iran supplied a shipment of weapons to the Houthis.", ("Iran", "072", "Houthis")),
+    # a place says where, the actor whom
+    ("Israeli soldiers beat up Palestinian detainees on the occupied West Bank.",
+     ("Israeli soldiers", "182", "Palestinian")),
+    # a protest's target is whom it is against, not where it is held
+    ("Activists staged rallies in Gaza against Mahmoud Abbas.", ("Activists", "141", "Mahmoud Abbas")),
     # an intent complement parsed as a purpose clause is still intended
     ("Ukrainian forces have sworn to fight Russia.", ("Ukrainian forces", "1384", "Russia")),
     # a common noun that names an agent stays the target

@@ -191,14 +191,17 @@ class Extractor:
             if carried and obj.entity is not None:
                 # the event noun's own frame carries the entity ("launched an attack on Moscow")
                 obj = Mention(obj.doc_id, obj.sent_index, obj.start, obj.end, obj.text, None, None)
+        relation, lemma, told = frame.relation, frame.lemma, trigger
         if self.events_only:
             subject, obj, retold = self._actors(frame, subject, obj, index, resolver,
                                                 etype is not None and etype.cameo[:2] == STATEMENT_ROOT)
-            if retold:
+            if retold is not None:
+                relation, lemma, told = text_of(relation_tokens(retold)), verb_lemma(retold), retold
                 # the speaker made the statement, not the content's actors: told as theirs, the
                 # relation is the uncoded fact the statement reports
                 etype = None
-        source_span = attribution(trigger)
+        # a retold statement is according to its speaker
+        source_span = frame.subject if told is not trigger else attribution(trigger)
         source = resolver.resolve(source_span, index, role="actor") if source_span is not None else None
         place_span = location(trigger)
         place = resolver.resolve(place_span, index, role="place") if place_span is not None else None
@@ -211,8 +214,8 @@ class Extractor:
             date, date_text, date_source = None, None, None
         event = Event(
             subject=subject,
-            relation=frame.relation,
-            lemma=frame.lemma,
+            relation=relation,
+            lemma=lemma,
             object=obj,
             evidence=evidence,
             cameo=etype.cameo if etype else None,
@@ -227,8 +230,8 @@ class Extractor:
             plover=etype.plover if etype else None,
             goldstein=etype.goldstein if etype else None,
             quote=quote(trigger),
-            relation_start=trigger.idx,
-            relation_end=trigger.idx + len(trigger.text),
+            relation_start=told.idx,
+            relation_end=told.idx + len(told.text),
             pattern=frame.pattern,
             arguments=tuple(span.text for span in frame.extra),
         )
@@ -255,19 +258,19 @@ class Extractor:
         return noun is None or noun.cameo[:2] != etype.cameo[:2]
 
     def _actors(self, frame: Frame, subject: Mention, obj: Mention | None, index: int,
-                resolver: EntityResolver, statement: bool) -> tuple[Mention, Mention | None, bool]:
+                resolver: EntityResolver, statement: bool) -> tuple[Mention, Mention | None, Token | None]:
         """Event mode: source and target as actors, not the phrases that hold them.
 
         A source that names no actor ("their countries") becomes the actor nearest before the
         trigger; a target that names none ("lifted a curfew in X", "denounced X's crackdown")
         becomes the actor among the trigger's arguments, then the nearest other actor of the
         sentence. A statement with no coded content ("X did Y, officials said") is told as the
-        content's actors: the speaker is not a party to what was said; the third value says so
-        (the relation is then no statement of theirs).
+        content's actors: the speaker is not a party to what was said; the third value is then
+        the content's verb, which the relation tells instead of the statement.
         """
         trigger, sent = frame.trigger, frame.trigger.sent
         content = _reported_clause(trigger) if statement else None
-        retold = False
+        retold = None
         if content is not None:
             span = _actor_span([t for c in content.children if c.dep_ in SUBJECT_DEPS
                                 for t in c.subtree])
@@ -275,7 +278,7 @@ class Extractor:
                 subject = resolver.resolve(span, index, role="actor")
                 trigger = content
                 obj = None
-                retold = True
+                retold = content
         if (content is None and not statement and frame.pattern == "passive-prep"
                 and frame.prep in PLACE_PREPS and obj is not None and obj.label == "GPE"):
             # "X was arrested in Lebanon": with no agent named, the state where it happened acts
@@ -304,11 +307,26 @@ class Extractor:
             after = [t for t in sent if t.i > trigger.i]
             rest = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)])]
             for pool in (inside, args, after, rest):
-                span = _actor_span([t for t in pool if t.i not in taken])
-                if span is not None:
-                    obj = resolver.resolve(span, index, role="actor")
+                found = self._other_actor(pool, taken, subject, index, resolver)
+                if found is not None:
+                    obj = found
                     break
         return subject, obj, retold
+
+    @staticmethod
+    def _other_actor(pool: list[Token], taken: set[int], subject: Mention, index: int,
+                     resolver: EntityResolver) -> Mention | None:
+        """The first actor in ``pool`` that is not the subject itself ("Iraq ... in Baghdad":
+        the capital stands for the subject, so the target is someone else)."""
+        taken = set(taken)
+        while True:
+            span = _actor_span([t for t in pool if t.i not in taken])
+            if span is None:
+                return None
+            found = resolver.resolve(span, index, role="actor")
+            if subject.entity is None or found.entity != subject.entity:
+                return found
+            taken.update(t.i for t in span)
 
 
 def clause_depths(doc: Doc) -> dict[int, int]:

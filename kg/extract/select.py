@@ -88,7 +88,8 @@ def select_events(events: Iterable[Event], depth: Mapping[int, int] | None = Non
 
     Readings of one trigger are merged: the ones whose subject and object look most like actors
     win (then confidence); conjoined subjects or objects that are actors stay separate events.
-    Statements whose content is a coded event are dropped (the content is the event). In each
+    Statements whose content is a coded event are dropped (the content is the event), and so are
+    hypothetical acts (conditions, "could", "might"). In each
     sentence the main event is kept (actor source and target, coded act rather than statement,
     earlier subject first), with the other readings of its trigger (conjoined or reciprocal
     actors); a sentence with no coded event keeps its best actor-to-actor relation, uncoded.
@@ -99,7 +100,9 @@ def select_events(events: Iterable[Event], depth: Mapping[int, int] | None = Non
     """
     events = dedupe(list(events))
     uncoded = [e for e in events if e.cameo is None]
-    events = [e for e in events if e.cameo is not None]
+    # a hypothetical act ("if it is attacked", "unless Israel rescinds") has not happened and
+    # is not promised: CAMEO codes no event for it
+    events = [e for e in events if e.cameo is not None and e.modality != "hypothetical"]
     events = [e for e in events if not _reported(e, events)]
     events = [e for e in events if not _governed(e, events)]
     by_trigger: dict[tuple, list[Event]] = {}

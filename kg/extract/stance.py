@@ -157,6 +157,8 @@ def _own_modality(tok: Token) -> str | None:
     for child in tok.children:
         low = child.lower_
         if child.dep_ in ("aux", "auxpass") and low in _HYPOTHETICAL_AUX:
+            if low in ("would", "'d") and _reported_future(tok):
+                return "intended"  # "they said they would blockade Paris": "we will" reported
             return "hypothetical"
         if child.dep_ == "aux" and low in _FUTURE_AUX:
             return "intended"
@@ -169,6 +171,16 @@ def _own_modality(tok: Token) -> str | None:
         if child.dep_ == "prep" and low == "according":
             return "reported"
     return None
+
+
+def _reported_future(tok: Token) -> bool:
+    """A "would" clause with a pronoun subject reported by a statement verb, not itself
+    conditional: the future of indirect speech ("said they would withdraw")."""
+    # the speaker's own plan: the reported subject is a pronoun ("they", "it"), not a third party
+    # whose future the speaker predicts ("officials said Russia would attack")
+    return (tok.dep_ == "ccomp" and tok.head.lemma_.lower() in _SAY
+            and any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PRON" for c in tok.children)
+            and not any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in tok.children))
 
 
 def _governed_modality(tok: Token, parent: Token) -> str | None:

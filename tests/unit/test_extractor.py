@@ -95,6 +95,14 @@ EVENT_LINES = [
      ("Israeli soldiers", "182", "Palestinian")),
     # a protest's target is whom it is against, not where it is held
     ("Activists staged rallies in Gaza against Mahmoud Abbas.", ("Activists", "141", "Mahmoud Abbas")),
+    # "said they would": the speaker's own plan, an intent; intended force is a threat
+    ("Radical farmers said on Friday they would blockade Paris.", ("they", "1381", "Paris")),
+    # a target that is the source itself (its capital) is passed over
+    ("Iraq's government said it is prepared to impose martial law in Baghdad.",
+     ("it", "1324", "martial law")),
+    # a hypothetical act is no event: the threat is
+    ("The Druze threatened to hold a strike unless Israel rescinded the annexation of the region.",
+     ("The Druze", "133", "Israel")),
     # an intent complement parsed as a purpose clause is still intended
     ("Ukrainian forces have sworn to fight Russia.", ("Ukrainian forces", "1384", "Russia")),
     # a common noun that names an agent stays the target
@@ -187,3 +195,15 @@ def test_light_verb_leaves_the_event_to_its_noun(events_extractor):
     x = events_extractor.extract(Document("t", "Ghana signed a trade deal with Togo."))
     assert [(e.cameo, e.object.text) for e in x.events] == [("057", "Togo")]
     assert "deal" in x.events[0].relation
+
+
+def test_retold_statement_tells_the_content_according_to_the_speaker(events_extractor):
+    x = events_extractor.extract(Document("t", "Kenya opened a consulate in Uganda, the ministry said."))
+    [event] = x.events
+    assert (event.subject.text, event.lemma, event.cameo) == ("Kenya", "open", None)
+    assert event.attributed_to is not None and event.attributed_to.text == "the ministry"
+
+
+def test_prediction_by_others_is_no_event(events_extractor):
+    x = events_extractor.extract(Document("t", "Officials said Russia would attack Kyiv."))
+    assert not [e for e in x.events if e.cameo]

@@ -264,3 +264,122 @@ def test_a_store_where_nothing_can_be_created_is_a_store_error(tmp_path):
     with pytest.raises(StoreError):
         open_store("/proc/kg-store")
     assert (tmp_path / "file").is_file()
+
+
+# --- parallel bulk loads ----------------------------------------------------------------------
+
+
+def _nquads(n: int, *, broken_at: int | None = None, blank_at: tuple[int, ...] = ()) -> str:
+    """``n`` N-Quads lines over three graphs; line ``broken_at`` (1-based) has a bare word as object."""
+    lines = []
+    for i in range(1, n + 1):
+        subject = "_:a" if i in blank_at else f"<http://example.org/s{i}>"
+        obj = "oops" if i == broken_at else f'"value {i}"'
+        lines.append(f"{subject} <http://example.org/p{i % 7}> {obj} <http://example.org/g{i % 3}> .\n")
+    return "".join(lines)
+
+
+def _stored_quads(path) -> set:
+    store = open_store(path, read_only=True)
+    local = to_pyoxigraph(store)
+    quads = set(local)
+    local = None  # the last reference must go before close_store() can release the lock
+    close_store(store)
+    return quads
+
+
+@pytest.fixture
+def small_bulk(monkeypatch):
+    """Every test file counts as large, so it goes through the bulk loader."""
+    import kg.store
+
+    monkeypatch.setattr(kg.store, "BULK_THRESHOLD", 100)
+
+
+def test_a_split_parallel_load_stores_the_same_quads(tmp_path, small_bulk):
+    import pyoxigraph as ox
+
+    from kg.store import _parts, import_files
+
+    data = tmp_path / "data.nq"
+    data.write_text(_nquads(500))
+    parts = _parts(data, ox.RdfFormat.N_QUADS, None, 3)
+    assert len(parts) == 3  # the file really is cut, at line boundaries
+    raw = data.read_bytes()
+    assert [p.start for p in parts] == [0, parts[0].end, parts[1].end] and parts[-1].end == len(raw)
+    assert all(raw[p.start - 1:p.start] == b"\n" for p in parts[1:])
+
+    assert import_files(tmp_path / "one", [data], workers=1) == 500
+    assert import_files(tmp_path / "three", [data], workers=3) == 500
+    assert _stored_quads(tmp_path / "one") == _stored_quads(tmp_path / "three")
+
+
+def test_several_large_files_load_side_by_side_into_their_graphs(tmp_path, small_bulk):
+    from kg.store import import_files
+
+    (tmp_path / "a.nq").write_text(_nquads(300))
+    (tmp_path / "b.nt").write_text("".join(f'<http://example.org/t{i}> <http://example.org/p> "{i}" .\n'
+                                           for i in range(200)))
+    files = [tmp_path / "a.nq", tmp_path / "b.nt"]
+    assert import_files(tmp_path / "par", files, graph="http://example.org/nt", workers=2) == 500
+    assert import_files(tmp_path / "seq", files, graph="http://example.org/nt", workers=1) == 500
+    quads = _stored_quads(tmp_path / "par")
+    assert quads == _stored_quads(tmp_path / "seq")
+    assert sum(q.graph_name.value == "http://example.org/nt" for q in quads) == 200
+
+
+def test_a_file_with_blank_nodes_is_not_split(tmp_path, small_bulk):
+    import pyoxigraph as ox
+
+    from kg.store import _parts, import_files
+
+    data = tmp_path / "blank.nq"
+    data.write_text(_nquads(400, blank_at=(2, 399)))  # one node, named at both ends of the file
+    assert len(_parts(data, ox.RdfFormat.N_QUADS, None, 2)) == 1
+    assert import_files(tmp_path / "store", [data], workers=2) == 400
+    blanks = {q.subject for q in _stored_quads(tmp_path / "store") if isinstance(q.subject, ox.BlankNode)}
+    assert len(blanks) == 1
+
+
+def test_a_syntax_error_in_a_later_piece_names_the_file_and_its_line(tmp_path, small_bulk):
+    import pyoxigraph as ox
+
+    from kg.store import _parts, import_files
+
+    data = tmp_path / "broken.nq"
+    data.write_text(_nquads(400, broken_at=350))
+    first, _ = _parts(data, ox.RdfFormat.N_QUADS, None, 2)
+    with pytest.raises(InputError) as split:
+        import_files(tmp_path / "split", [data], workers=2)
+    with pytest.raises(InputError) as whole:
+        import_files(tmp_path / "whole", [data], workers=1)
+    assert str(split.value).startswith(f"{data}: not valid N-Quads: Parser error at line 350 ")
+    assert "(broken.nq, line 350)" in str(split.value)
+    assert str(split.value) == str(whole.value)  # the same line as an unsplit load
+    # the other piece ran to its end: a bulk load is not one transaction, the error says which file
+    assert data.read_bytes()[: first.end].count(b"\n") <= len(_stored_quads(tmp_path / "split")) < 400
+
+
+def test_errors_in_several_pieces_report_the_first_and_count_the_rest(tmp_path, small_bulk):
+    from kg.store import import_files
+
+    data = tmp_path / "broken.nt"
+    lines = [f'<http://example.org/s{i}> <http://example.org/p> "{i}" .\n' for i in range(1, 401)]
+    for bad in (10, 390):  # a bare word is not a term in N-Triples
+        lines[bad - 1] = f"<http://example.org/s{bad}> <http://example.org/p> oops .\n"
+    data.write_text("".join(lines))
+    with pytest.raises(InputError, match=r"broken.nt: .* line 10 .*\(broken.nt, line 10\) \(1 more part\(s\) of the load failed too\)"):
+        import_files(tmp_path / "store", [data], workers=2)
+
+
+def test_a_memory_store_still_loads_in_one_transaction(tmp_path, small_bulk):
+    from kg.store import import_files
+
+    data = tmp_path / "broken.nq"
+    data.write_text(_nquads(400, broken_at=350))
+    with pytest.raises(InputError, match="broken.nq"):
+        import_files("memory", [data], workers=2)
+    store = open_store()
+    with pytest.raises(InputError, match="line 350"):
+        load_file(store, data, bulk=False, workers=2)
+    assert len(store) == 0  # all or nothing

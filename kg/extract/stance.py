@@ -32,9 +32,10 @@ _SAY = frozenset({"say", "tell", "report", "claim", "allege", "state", "announce
 # Passive "X is said/believed to ..." reports without naming the source.
 _PASSIVE_REPORT = _SAY | frozenset({"believe", "think", "understand", "rumour", "rumor",
                                     "expect", "know", "see", "consider", "fear"})
+# (an attempt is an act: "tried to assassinate X" is coded as the assassination)
 _INTENT = frozenset({"vow", "swear", "promise", "pledge", "threaten", "plan", "intend", "aim", "want",
                      "wish", "seek", "hope", "prepare", "agree", "offer", "decide", "resolve",
-                     "commit", "attempt", "try", "propose", "mean", "expect", "vote",
+                     "commit", "propose", "mean", "expect", "vote",
                      "eager", "ready", "willing", "determined", "keen", "prepared", "set",
                      "poised", "likely", "due"})
 # verbs that say their complement is intended ("vowed to fight"): the complement is the act
@@ -50,7 +51,7 @@ _REPORT_NOUNS = frozenset({"report", "claim", "allegation", "rumour", "rumor", "
 _INTENT_NOUNS = frozenset({"plan", "pledge", "promise", "vow", "threat", "intention", "intent",
                            "bid", "offer", "proposal", "desire", "willingness", "interest",
                            "readiness", "wish", "goal", "aim", "commitment", "hope", "effort",
-                           "attempt", "preparation"})
+                           "preparation"})
 _REQUEST_NOUNS = frozenset({"call", "appeal", "request", "demand", "plea", "ultimatum"})
 _SOURCE_NOUNS = frozenset({"report", "statement", "article", "story", "interview", "analysis",
                            "investigation", "study", "survey", "account", "briefing"})

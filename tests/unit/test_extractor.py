@@ -103,6 +103,13 @@ EVENT_LINES = [
     # a hypothetical act is no event: the threat is
     ("The Druze threatened to hold a strike unless Israel rescinded the annexation of the region.",
      ("The Druze", "133", "Israel")),
+    # an attempt is an act, not an intention
+    ("Militants said they attempted to assassinate Prime Minister Iyad Allawi.",
+     ("they", "186", "Prime Minister Iyad Allawi")),
+    # an event noun with its agent as modifier and its target after "against"
+    ("Palestinian riots against Israeli military policies are continuing.",
+     ("Palestinian", "145", "Israeli")),
+    ("Israel has strengthened its forces in Lebanon.", ("Israel", "154", "its forces in Lebanon")),
     # an intent complement parsed as a purpose clause is still intended
     ("Ukrainian forces have sworn to fight Russia.", ("Ukrainian forces", "1384", "Russia")),
     # a common noun that names an agent stays the target

@@ -26,7 +26,7 @@ from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph
 
 from kg.errors import KGError, QueryError, StoreError
-from kg.sparql_results import GRAPH_TYPES, RESULT_TYPES, evaluate, negotiate, one_line, uses_service, write_answer
+from kg.sparql_results import GRAPH_TYPES, RESULT_TYPES, evaluate, fetches_url, negotiate, one_line, uses_service, write_answer
 from kg.store import STANDARD_PREFIXES, close_store, load_file, open_store, to_pyoxigraph
 
 log = logging.getLogger("kg.server")
@@ -39,6 +39,7 @@ PAGE_POLICY = (
 # Oxigraph would fetch the SERVICE URL itself, with no deadline: any client could make the
 # server call hosts on its network or hold a query slot for ever
 _NO_SERVICE = "SERVICE is not allowed on this endpoint"
+_NO_FETCH = "SERVICE and LOAD are not allowed on this endpoint: it fetches no URL"
 PAGE_CACHE = 16  # explorer pages kept (about 1 MB each)
 
 
@@ -324,8 +325,8 @@ class _Handler(BaseHTTPRequestHandler):
             raise HTTPProblem(403, "updates are not allowed on this endpoint")
         if method != "POST":
             raise HTTPProblem(405, "send updates with POST")
-        if uses_service(text):
-            raise HTTPProblem(403, _NO_SERVICE)
+        if fetches_url(text):
+            raise HTTPProblem(403, _NO_FETCH)
 
         def work():
             try:

@@ -45,6 +45,7 @@ _OPAQUE = re.compile(
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # the keyword, not a variable (?service), prefixed name (ex:service) or blank node (_:service)
 _SERVICE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:])", re.I)
+_FETCHING = re.compile(r"(?<![\w?$:])(?:SERVICE|LOAD)(?![\w:])", re.I)
 _SPARQL_NS = "http://www.w3.org/2005/sparql-results#"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -88,8 +89,27 @@ def uses_service(text: str) -> bool:
         >>> uses_service('SELECT ?service { ?service kg:label "SERVICE" }')
         False
     """
+    return bool(_SERVICE.search(_code_of(text)))
+
+
+def fetches_url(update: str) -> bool:
+    """Whether an update would make the server fetch a URL: SERVICE, or LOAD <url>.
+
+    The same lexical check as :func:`uses_service`.
+
+    Example:
+        >>> fetches_url("LOAD <http://example.org/data.ttl>")
+        True
+        >>> fetches_url('INSERT DATA { <urn:a> <urn:p> "LOAD" }')
+        False
+    """
+    return bool(_FETCHING.search(_code_of(update)))
+
+
+def _code_of(text: str) -> str:
+    """The text with escapes decoded and strings, IRIs and comments blanked out."""
     decoded = _ESCAPE.sub(lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)), text)
-    return bool(_SERVICE.search(_OPAQUE.sub(" ", decoded)))
+    return _OPAQUE.sub(" ", decoded)
 
 
 def evaluate(store: ox.Store, query: str, max_rows: int, default_graphs=(), named_graphs=()) -> Result:

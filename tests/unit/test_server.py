@@ -20,7 +20,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 from kg.export.html import remote_references
 from kg.rdf import add_extraction
 from kg.server import make_server
-from kg.sparql_results import Result, accepted, negotiate, uses_service, write_results
+from kg.sparql_results import Result, accepted, fetches_url, negotiate, uses_service, write_results
 from kg.store import open_store, to_pyoxigraph
 from tests.unit.test_rdf import make_extraction, sample_extraction
 
@@ -202,6 +202,33 @@ def test_update_when_allowed_changes_store_and_explorer():
         assert client(server, "ASK { ent:beta rel:meet ent:alpha }", JSON).convert()["boolean"] is True
         status, _, page = fetch(server.url + "explorer")
         assert status == 200 and b"http://example.org/e" in page
+
+
+def test_update_that_would_fetch_a_url_is_refused():
+    with running(allow_update=True) as server:
+        for update in ("LOAD <http://127.0.0.1:1/data.ttl>",
+                       "load silent <http://127.0.0.1:1/data.ttl> INTO GRAPH <urn:g>",
+                       "INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"):
+            status, _, body = fetch(server.url + "sparql", data=update.encode(),
+                                    headers={"Content-Type": "application/sparql-update"})
+            assert status == 403, update
+            assert b"LOAD" in body
+        harmless = 'INSERT DATA { <urn:a> <urn:p> "LOAD <http://x/>" }'
+        status, _, _ = fetch(server.url + "sparql", data=harmless.encode(),
+                             headers={"Content-Type": "application/sparql-update"})
+        assert status == 204
+
+
+@pytest.mark.parametrize("update,fetches", [
+    ("LOAD <http://x/a.ttl>", True),
+    ("  load\n<http://x/a.ttl> INTO GRAPH <urn:g>", True),
+    ("CLEAR GRAPH <urn:g>; LOAD <http://x/a.ttl>", True),
+    ('INSERT DATA { <urn:a> <urn:p> "LOAD" }', False),
+    ("INSERT DATA { <urn:LOAD> <urn:p> <urn:b> }", False),
+    ("DELETE WHERE { ?load ?p ?o }", False),
+])
+def test_fetches_url(update, fetches):
+    assert fetches_url(update) is fetches
 
 
 def test_body_over_the_cap_is_413():

@@ -1,14 +1,16 @@
 """`kg import` throughput and query latency over about a million triples, Oxigraph against rdflib.
 
     python benchmarks/bench_store.py [--triples 1000000] [--repeats 5] [--rdflib-repeats 1]
+                                     [--data FILE.nq] [--workers 1 2] [--import-only]
 
 The data is what `kg build` writes: documents of generated events (actors, targets, CAMEO
 codes, dates, evidence) turned into triples by ``kg.rdf.to_triples``, one named graph per
 document, saved as N-Quads. The script then
 
 1. loads the file with ``kg.store.import_files`` (what `kg import` runs) into a fresh
-   directory store (bulk loader, the file being over 64 MiB) and into a memory store (one
-   transaction), and prints triples/s for each;
+   directory store once per ``--workers`` count (bulk loader, the file being over 64 MiB, cut
+   into that many pieces loaded on as many threads) and into a memory store (one
+   transaction), and prints triples/s and the load average for each;
 2. runs every named query of kg/queries plus a GROUP BY over all events (written as a star
    pattern and as hash-joined scans) against the directory
    store (median of ``--repeats`` runs) and against rdflib's in-memory Dataset holding the same
@@ -26,6 +28,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from kg.parallel import default_workers
 from kg.query import list_named_queries, named_query, sparql
 from kg.rdf import document_iri, to_triples
 from kg.store import (
@@ -162,22 +165,34 @@ def main() -> None:
     parser.add_argument("--rdflib-budget", type=float, default=120.0,
                         help="seconds after which an rdflib query is stopped and reported as '>budget'")
     parser.add_argument("--skip-rdflib", action="store_true")
+    parser.add_argument("--data", type=Path, help="an N-Quads file to use instead of generating one")
+    parser.add_argument("--workers", type=int, nargs="+", default=sorted({1, default_workers()}),
+                        help="loading threads of each directory-store import (default: 1 and one per core)")
+    parser.add_argument("--import-only", action="store_true", help="stop after the import figures")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
-        data = Path(tmp) / "data.nq"
-        started = time.perf_counter()
-        count = write_nquads(data, args.triples)
-        print(f"generated {count:,} quads ({data.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.0f}s")
+        data = args.data or Path(tmp) / "data.nq"
+        if args.data is None:
+            started = time.perf_counter()
+            count = write_nquads(data, args.triples)
+            print(f"generated {count:,} quads ({data.stat().st_size / 1e6:.0f} MB) in "
+                  f"{time.perf_counter() - started:.0f}s")
         print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
 
-        for label, spec in (("disk", Path(tmp) / "store"), ("memory", "memory")):
-            started = time.perf_counter()
-            added = import_files(spec, [data])
-            seconds = time.perf_counter() - started
-            print(f"import ({label:6}): {added:,} triples in {seconds:.1f}s = {added / seconds:,.0f} triples/s")
+        runs = [(f"disk, {n} worker(s)", Path(tmp) / f"store-{n}", n) for n in args.workers]
+        for label, spec, workers in runs + [("memory", "memory", 1)]:
+            started, cpu = time.perf_counter(), time.process_time()
+            added = import_files(spec, [data], workers=workers)
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+            # CPU seconds over wall seconds: the cores the import kept busy, which other jobs on a
+            # shared machine take away from the wall-clock figure
+            print(f"import ({label:18}): {added:,} triples in {seconds:.1f}s = {added / seconds:,.0f} triples/s, "
+                  f"{cpu:.1f} CPU s = {cpu / seconds:.2f} cores  (load average {os.getloadavg()[0]:.2f})")
+        if args.import_only:
+            return
 
-        store = open_store(Path(tmp) / "store", read_only=True)
+        store = open_store(runs[-1][1], read_only=True)
         local = to_pyoxigraph(store)
         queries = _queries()
         ox_times: dict[str, float] = {}

@@ -140,6 +140,8 @@ def import_(
     files: list[Path] = typer.Argument(..., help="RDF files: .ttl, .nt, .nq, .trig, .jsonld."),
     store: str = typer.Option(..., help="Store directory (created when missing) or SPARQL endpoint URL."),
     graph: Optional[str] = typer.Option(None, help="Named graph IRI for the triples of .ttl/.nt files."),
+    workers: int = typer.Option(0, help="Threads bulk-loading files over 64 MiB into a directory store "
+                                        "(default 0 = one per core)."),
 ):
     """Bulk-load existing RDF files into a store."""
     import time
@@ -147,7 +149,7 @@ def import_(
     from kg.store import import_files
 
     started = time.monotonic()
-    added = import_files(store, files, graph=graph)
+    added = import_files(store, files, graph=graph, workers=_workers(workers))
     seconds = time.monotonic() - started
     console.print(f"imported {added} triples from {len(files)} file(s) into {store} in {seconds:.1f}s "
                   f"({added / max(seconds, 1e-9):,.0f} triples/s)", markup=False)

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
+from kg.bulk import Part, bulk_load, load_whole, parts
 from kg.errors import InputError, StoreError
 from kg.namespaces import BASE, PREFIXES
 from kg.resources import data_dir
@@ -195,7 +196,8 @@ def to_pyoxigraph(store: Dataset | Graph | ox.Store) -> ox.Store | None:
     return None
 
 
-def load_file(store: Dataset, path: Path, *, graph: str | None = None, bulk: bool | None = None) -> int:
+def load_file(store: Dataset, path: Path, *, graph: str | None = None, bulk: bool | None = None,
+              workers: int = 1) -> int:
     """Load an RDF file (ttl, nt, nq, trig, jsonld, rdf) into the store.
 
     Args:
@@ -204,9 +206,15 @@ def load_file(store: Dataset, path: Path, *, graph: str | None = None, bulk: boo
         bulk: use pyoxigraph's bulk loader (fast, streams, skips IRI validation, but not
             one transaction: a parse error may leave part of the file loaded); by default
             only for files over 64 MiB. Smaller files load in one transaction, all or nothing.
+        workers: threads for a bulk load; an N-Triples/N-Quads file without blank nodes is
+            cut into this many pieces at line boundaries, loaded side by side.
 
     Returns:
         How many new triples the store holds afterwards.
+
+    Example:
+        >>> load_file(open_store(), "graph.trig")  # doctest: +SKIP
+        1234
     """
     path = Path(path)
     if not path.is_file():
@@ -215,22 +223,11 @@ def load_file(store: Dataset, path: Path, *, graph: str | None = None, bulk: boo
     local = to_pyoxigraph(store)
     if local is None:
         return _load_with_rdflib(store, path, graph)
-    target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
     before = len(local)
-    options = {"path": str(path), "format": fmt}
-    if not fmt.supports_datasets:
-        options["to_graph"] = target
-    try:
-        if bulk or (bulk is None and path.stat().st_size > BULK_THRESHOLD):
-            # lenient: IRI validation costs the bulk loader about a third of its time, and
-            # files this large are machine-written exports (kg build, other triple stores)
-            local.bulk_load(**options, lenient=True)
-        else:
-            local.load(**options)
-    except SyntaxError as exc:
-        raise InputError(str(path), f"not valid {fmt.name}: {exc}") from exc
-    except (OSError, ValueError) as exc:
-        raise StoreError(f"{path}: cannot load: {exc}") from exc
+    if bulk or (bulk is None and path.stat().st_size > BULK_THRESHOLD):
+        bulk_load(local, parts(path, fmt, graph, workers), workers)
+    else:
+        load_whole(local, path, fmt, graph)
     return len(local) - before
 
 
@@ -254,16 +251,19 @@ def _load_with_rdflib(store: Dataset, path: Path, graph: str | None) -> int:
     return len(quads)
 
 
-def import_files(spec: str | Path, paths, *, graph: str | None = None) -> int:
+def import_files(spec: str | Path, paths, *, graph: str | None = None, workers: int | None = None) -> int:
     """Load RDF files into a store (created when missing); the `kg import` command.
 
-    Files over BULK_THRESHOLD go through pyoxigraph's bulk loader into a directory store;
-    smaller files, and every file into a memory store, load in one transaction each.
+    Files over BULK_THRESHOLD go through pyoxigraph's bulk loader into a directory store, on
+    ``workers`` threads: consecutive large files load side by side, and an N-Triples/N-Quads
+    file without blank nodes is cut at line boundaries into pieces loaded side by side.
+    Smaller files, and every file into a memory store, load in one transaction each.
 
     Args:
         spec: a store directory, ``"memory"`` or an endpoint URL (see :func:`open_store`).
         paths: ttl, nt, nq, trig or jsonld files, loaded in order.
         graph: named graph for the triples of triple-only files (default graph when None).
+        workers: loading threads; default one per core.
 
     Returns:
         How many triples the store gained.
@@ -277,16 +277,42 @@ def import_files(spec: str | Path, paths, *, graph: str | None = None) -> int:
         if not path.is_file():
             raise InputError(str(path), "no such file")
         rdf_format(path)
-    # A memory store gains nothing from the bulk loader (Store.load is faster there and is one
-    # transaction); on disk the bulk loader is used above BULK_THRESHOLD only, so a parse error
-    # in a smaller file leaves nothing of it behind.
-    bulk = False if str(spec) == "memory" else None
+    if workers is None:
+        from kg.parallel import default_workers
+
+        workers = default_workers()
     store = open_store(spec)
     try:
         check_store(store)
-        return sum(load_file(store, path, graph=graph, bulk=bulk) for path in paths)
+        local = to_pyoxigraph(store)
+        if local is None or str(spec) == "memory":
+            # A memory store gains nothing from the bulk loader (Store.load is faster there and
+            # is one transaction); endpoints get the triples through rdflib
+            return sum(load_file(store, path, graph=graph, bulk=False) for path in paths)
+        before = len(local)
+        _import_local(local, paths, graph, max(1, workers))
+        return len(local) - before
     finally:
+        local = None  # the last reference must go before close_store() can release the lock
         close_store(store)
+
+
+def _import_local(local: ox.Store, paths: list[Path], graph: str | None, workers: int) -> None:
+    """Load files in order; a run of consecutive large files is bulk-loaded as one batch.
+
+    Files under BULK_THRESHOLD load in one transaction each, so a parse error leaves nothing
+    of them behind; the files before a failing one stay loaded, those after it are not read.
+    """
+    batch: list[Part] = []
+    for path in paths:
+        fmt = rdf_format(path)
+        if path.stat().st_size > BULK_THRESHOLD:
+            batch += parts(path, fmt, graph, workers)
+            continue
+        bulk_load(local, batch, workers)
+        batch = []
+        load_whole(local, path, fmt, graph)
+    bulk_load(local, batch, workers)
 
 
 def load_ontologies(store: Dataset) -> int:

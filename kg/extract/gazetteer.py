@@ -386,10 +386,11 @@ def read_gazetteer(path: Path) -> dict[str, GazEntry]:
                     str(path), f"{column} {target!r} is not an id of this file",
                     lines[entry.id], entry.id,
                 )
-    return _add_pycountry(entries)
+    return _add_pycountry(entries, _everyday_names(path.parent / "demonyms.tsv"))
 
 
-def _add_pycountry(entries: dict[str, GazEntry]) -> dict[str, GazEntry]:
+def _add_pycountry(entries: dict[str, GazEntry], everyday: dict) -> dict[str, GazEntry]:
+    """The countries pycountry knows and ``entries`` lack, with their everyday names."""
     import pycountry
 
     by_iso = {e.iso: e for e in entries.values() if e.iso}
@@ -405,8 +406,24 @@ def _add_pycountry(entries: dict[str, GazEntry]) -> dict[str, GazEntry]:
         entry_id = slugify(names[0])
         if entry_id in out:
             continue
+        demonyms, aliases = everyday.get(country.alpha_2, ((), ()))
         out[entry_id] = GazEntry(
-            id=entry_id, name=names[0], type="Country", iso=country.alpha_2, aliases=tuple(names[1:])
+            id=entry_id, name=names[0], type="Country", iso=country.alpha_2,
+            aliases=tuple(names[1:]) + tuple(a for a in aliases if a not in names), demonyms=demonyms,
         )
+    return out
+
+
+def _everyday_names(path: Path) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """demonyms.tsv: ISO code -> (demonyms, aliases) for the countries pycountry fills in; a
+    lexicon folder without the file gives none."""
+    if not path.is_file():
+        return {}
+    out = {}
+    for line_no, row in _read_tsv(path, ("iso", "demonyms", "aliases")):
+        demonyms = _split(row["demonyms"])
+        if len(row["iso"]) != 2 or not row["iso"].isupper() or not demonyms:
+            raise DataError(str(path), "needs an ISO 3166-1 alpha-2 code and a demonym", line_no, row["iso"])
+        out[row["iso"]] = (demonyms, _split(row["aliases"]))
     return out
 

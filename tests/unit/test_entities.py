@@ -45,6 +45,7 @@ def gaz():
         ("Erdo\u011fan", "recep-tayyip-erdogan"),
         ("Russian Federation", "russia"),  # pycountry's official name
         ("Tuvalu", "tuvalu"),  # a country only pycountry lists
+        ("Ivory Coast", "cote-d-ivoire"),  # its everyday name, from demonyms.tsv
         ("the Kremlin", "kremlin"),
         ("us", None),  # short acronyms only match in capitals
         ("who", None),
@@ -59,7 +60,9 @@ def test_lookup(gaz, name, expected):
 @pytest.mark.parametrize(
     "word, expected",
     [("Russian", "russia"), ("Russians", "russia"), ("North Korean", "north-korea"),
-     ("Israelis", "israel"), ("Chinese", "china"), ("Dutch", "netherlands"), ("Table", None)],
+     ("Israelis", "israel"), ("Chinese", "china"), ("Dutch", "netherlands"), ("Table", None),
+     # countries pycountry fills in take their demonyms from demonyms.tsv
+     ("Senegalese", "senegal"), ("Ivorian", "cote-d-ivoire"), ("Zimbabweans", "zimbabwe")],
 )
 def test_demonym(gaz, word, expected):
     entry = gaz.demonym(word)
@@ -154,10 +157,12 @@ def test_gazetteer_validation(tmp_path, row, line, problem):
         ("groups.tsv", "id\thead\tsector\nf\tforces\tMilitary Things\n", "sector"),
         ("titles.tsv", "id\ttitle\tleader\np\tpresident\tmaybe\n", "leader must be yes or no"),
         ("titles.tsv", "id\ttitle\n", "header lacks columns"),
+        ("demonyms.tsv", "iso\tdemonyms\taliases\nsn\tSenegalese\t\n", "ISO 3166-1 alpha-2"),
+        ("demonyms.tsv", "iso\tdemonyms\taliases\nSN\t\tSenegal\n", "a demonym"),
     ],
 )
 def test_lexicon_validation(tmp_path, name, text, problem):
-    for other in ("gazetteer.tsv", "groups.tsv", "titles.tsv"):
+    for other in ("gazetteer.tsv", "groups.tsv", "titles.tsv", "demonyms.tsv"):
         shutil.copy(data_dir("lexicon") / other, tmp_path / other)
     (tmp_path / name).write_text(text, encoding="utf-8")
     with pytest.raises(DataError, match=re.escape(problem)) as info:

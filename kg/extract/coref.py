@@ -89,6 +89,7 @@ def resolve_pronoun(
     if pronoun.dep_ == "expl":
         return None
     blocked = _own_subject_offsets(pronoun)
+    speaker = _speaker_span(pronoun)
     before = [a for a in antecedents if a.start < pronoun.idx
               and not any(a.start <= i < a.end for i in blocked)]
     subject = _own_pronoun_subject(pronoun) if blocked else None
@@ -103,20 +104,43 @@ def resolve_pronoun(
             if a.type == "Person" and a.gender in (None, gender)
             and sent_index - a.sent_index <= _PERSON_WINDOW
         ]
-        ranked = _ranked(pool, sent_index)
+        ranked = _speaker(pool, speaker) or _ranked(pool, sent_index)
         return ranked[0] if ranked else None
     near = [a for a in before if a.type != "Person" and sent_index - a.sent_index <= _THING_WINDOW]
     if word in NEUTER:
         if word == "it" and not _nearest_np_is_entity(pronoun, near):
             return None  # "it" usually stands for an event or a thing, not an entity
         pool = [a for a in near if not a.plural]
-        ranked = _ranked(pool, sent_index, lambda a: a.type not in _ACTOR_TYPES)
+        ranked = _speaker(pool, speaker) or _ranked(pool, sent_index, lambda a: a.type not in _ACTOR_TYPES)
         return ranked[0] if ranked else None
     plural = [a for a in near if a.plural]
-    ranked = _ranked(plural, sent_index) or _ranked(
-        [a for a in near if a.type in _ACTOR_TYPES], sent_index
-    )
+    actors = [a for a in near if a.type in _ACTOR_TYPES]
+    ranked = _speaker(plural or actors, speaker) or _ranked(plural, sent_index) or _ranked(actors, sent_index)
     return ranked[0] if ranked else None
+
+
+def _speaker_span(pronoun: Token) -> tuple[int, int] | None:
+    """Character span of the head of who speaks when the pronoun is the subject of a reported clause:
+    "X said [they would withdraw]", "X rejected Y and said [they opposed Z]" -> X."""
+    if pronoun.dep_ not in {"nsubj", "nsubjpass"} or pronoun.head.dep_ != "ccomp":
+        return None
+    verb = pronoun.head.head
+    for _ in range(4):  # coordinated verbs share the first verb's subject
+        subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subject is not None:  # its head: "Trump's aides said he" is not Trump speaking
+            return subject.idx, subject.idx + len(subject.text)
+        if verb.dep_ != "conj" or verb.head is verb:
+            return None
+        verb = verb.head
+    return None
+
+
+def _speaker(pool: list[Antecedent], span: tuple[int, int] | None) -> list[Antecedent]:
+    """The antecedents that name the speaker (the one ending last first), or []."""
+    if span is None:
+        return []
+    inside = [a for a in pool if a.start < span[1] and span[0] < a.end]
+    return sorted(inside, key=lambda a: -a.end)
 
 
 OBJECT_PRONOUNS = frozenset({"him", "her", "them", "it"})

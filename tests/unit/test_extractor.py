@@ -98,8 +98,13 @@ EVENT_LINES = [
     # "said they would": the speaker's own plan, an intent; intended force is a threat
     ("Radical farmers said on Friday they would blockade Paris.", ("they", "1381", "Paris")),
     # a target that is the source itself (its capital) is passed over
+    ("Iraq said it is prepared to impose martial law in Baghdad.", ("it", "1324", "martial law")),
+    # "it" is the speaker, Iraq's government; Baghdad is not the government itself
     ("Iraq's government said it is prepared to impose martial law in Baghdad.",
-     ("it", "1324", "martial law")),
+     ("it", "1324", "Baghdad")),
+    # the pronoun subject of what someone said is the speaker
+    ("Ivory Coast rebels rejected a peace plan from Senegal, and said they opposed the deployment "
+     "of peacekeepers in Abidjan.", ("Ivory Coast rebels", "127", "Senegal")),
     # a hypothetical act is no event: the threat is
     ("The Druze threatened to hold a strike unless Israel rescinded the annexation of the region.",
      ("The Druze", "133", "Israel")),
@@ -214,3 +219,11 @@ def test_retold_statement_tells_the_content_according_to_the_speaker(events_extr
 def test_prediction_by_others_is_no_event(events_extractor):
     x = events_extractor.extract(Document("t", "Officials said Russia would attack Kyiv."))
     assert not [e for e in x.events if e.cameo]
+
+
+def test_pronoun_subject_of_a_statement_is_the_speaker(default_extractor):
+    x = default_extractor.extract(Document("t", "Ivory Coast rebels rejected a Senegalese peace plan, "
+                                                "and said they opposed the deployment of peacekeepers."))
+    opposed = next(e for e in x.events if e.lemma == "oppose")
+    assert opposed.subject.text == "they"
+    assert opposed.subject.entity == next(e for e in x.events if e.lemma == "reject").subject.entity

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from kg.extract.gazetteer import name_key, titles_in
+from kg.extract.spans import doc_table, sentence_bounds, span_text
 
 MALE = frozenset({"he", "him", "his", "himself"})
 FEMALE = frozenset({"she", "her", "hers", "herself"})
@@ -63,9 +64,10 @@ def is_subject(token: Token) -> bool:
 
 def pronoun_of(span: Span) -> Token | None:
     """The pronoun token when the span is a bare personal pronoun, else None."""
-    words = [t for t in span if not t.is_punct]
-    if len(words) == 1 and words[0].lower_ in PRONOUNS:
-        return words[0]
+    table = doc_table(span.doc)
+    words = [i for i in range(span.start, span.end) if not table.puncts[i]]
+    if len(words) == 1 and table.lowers[words[0]] in PRONOUNS:
+        return span.doc[words[0]]
     return None
 
 
@@ -173,9 +175,9 @@ def _nearest_np_is_entity(pronoun: Token, near: list[Antecedent]) -> bool:
     """Whether the closest preceding singular noun phrase (this or the last sentence) is one of
     ``near``; a closer plain noun ("the call", "the deal") means "it" is that thing."""
     doc = pronoun.doc
-    first = pronoun.sent.start
+    first = sentence_bounds(doc, pronoun.i)[0]
     if first > 0:
-        first = doc[first - 1].sent.start
+        first = sentence_bounds(doc, first - 1)[0]
     for i in range(pronoun.i - 1, first - 1, -1):
         tok = doc[i]
         if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in ("compound", "poss", "amod"):
@@ -219,8 +221,9 @@ def match_person(
 def title_at_end(core: Span, titles: dict[str, bool]) -> tuple[str, int] | None:
     """The title key a span ends with and its length in tokens ("the Russian president" ->
     ("president", 1); "the President-elect" -> ("president elect", 3))."""
+    doc, end = core.doc, core.end
     for n in range(min(_MAX_TITLE + 2, len(core)), 0, -1):
-        key = name_key(core[len(core) - n :].text)
+        key = name_key(span_text(doc, end - n, end))
         if key in titles:
             return key, n
     return None

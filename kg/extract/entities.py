@@ -14,7 +14,7 @@ from spacy.tokens import Span, Token
 
 from kg.extract import coref
 from kg.extract.coref import Antecedent, Person
-from kg.extract.spans import ents_in
+from kg.extract.spans import doc_table, ents_in, sentence_bounds, span_text
 from kg.extract.gazetteer import (
     SPACY_LABELS,
     GazEntry,
@@ -67,13 +67,20 @@ def _label(record: _Record) -> str | None:
 
 def _core(span: Span) -> Span:
     """The span without leading determiners/punctuation and trailing punctuation."""
-    start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].lower_ in DETERMINERS or doc[start].is_punct):
-        start += 1
-    while end > start and doc[end - 1].is_punct:
-        end -= 1
+    start, end = _core_bounds(doc, span.start, span.end)
     return doc[start:end]
+
+
+def _core_bounds(doc, start: int, end: int) -> tuple[int, int]:
+    """Token bounds of :func:`_core` of ``doc[start:end]``."""
+    table = doc_table(doc)
+    lowers, puncts = table.lowers, table.puncts
+    while start < end and (lowers[start] in DETERMINERS or puncts[start]):
+        start += 1
+    while end > start and puncts[end - 1]:
+        end -= 1
+    return start, end
 
 
 def _is_plural(token: Token) -> bool:
@@ -100,7 +107,7 @@ class EntityResolver:
         self._spans: set[tuple[int, int]] = set()
         self._people: dict[str, Person] = {}
         self._doc_roles: set[str] = set()
-        self._title_words = {w for key in gazetteer.titles for w in key.split()} | _TITLE_GLUE
+        self._title_words = gazetteer.title_words | _TITLE_GLUE
 
     # ------------------------------------------------------------------ public API
     def observe(self, sent: Span, sent_index: int) -> None:
@@ -109,16 +116,18 @@ class EntityResolver:
         for ent in ents_in(sent):
             if ent.label_ not in ENTITY_LABELS:
                 continue
-            if ent.root.dep_ in ("amod", "compound") and ent.label_ != "PERSON":
+            root = ent.root
+            if root.dep_ in ("amod", "compound") and ent.label_ != "PERSON":
                 continue  # "US intelligence", "Russian drones": a modifier, not a referent
-            if ent.label_ == "NORP" and ent.root.pos_ == "ADJ":
+            if ent.label_ == "NORP" and root.pos_ == "ADJ":
                 continue
-            role = "place" if ent.root.head.lower_ in PLACE_PREPS else "actor"
+            role = "place" if root.head.lower_ in PLACE_PREPS else "actor"
             entity_id = None
-            if ent.root.left_edge.i < ent.start and self.gaz.lookup(ent.text) is None:
+            left = root.left_edge.i
+            if left < ent.start and self.gaz.lookup(span_text(ent.doc, ent.start, ent.end)) is None:
                 # "Russia's Defence Ministry": the phrase is a group, not an entity of its own
-                np = ent.doc[ent.root.left_edge.i : ent.end]
-                entity_id = self._group(np, ent.root, sent_index)
+                np = ent.doc[left : ent.end]
+                entity_id = self._group(np, root, sent_index)
             entity_id = entity_id or self._link_ent(ent, role)
             if entity_id is None:
                 continue
@@ -130,12 +139,13 @@ class EntityResolver:
         """Argument span -> Mention (doc-level char offsets, text as written, label, entity id or None).
         role is "actor" (subject/agent/recipient: Washington/Moscow/the Kremlin -> the country) or
         "place" (target of a physical attack or a location: Moscow stays the city)."""
+        doc = span.doc
         base = dict(
             doc_id=self.doc_id, sent_index=sent_index, start=span.start_char,
-            end=span.end_char, text=span.text,
+            end=span.end_char, text=span_text(doc, span.start, span.end),
         )
         core = _core(span)
-        if len(core) == 0:
+        if core.start == core.end:
             return Mention(**base)
         pronoun = coref.pronoun_of(core)
         if pronoun is not None:
@@ -153,7 +163,8 @@ class EntityResolver:
             return Mention(**base)
         entity_id, label, resolved_from = linked
         self._used.add(entity_id)
-        self._add_antecedent(entity_id, core, sent_index, resolved_from or core.text)
+        self._add_antecedent(entity_id, core, sent_index,
+                             resolved_from or span_text(doc, core.start, core.end))
         return Mention(**base, label=label, entity=entity_id, resolved_from=resolved_from)
 
     def entities(self) -> tuple[Entity, ...]:
@@ -174,7 +185,8 @@ class EntityResolver:
     def _link(self, span: Span, core: Span, sent_index: int, role: str):
         """(entity id, label, resolved_from) for a non-pronoun span, or None."""
         root = core.root
-        has_det = span[0].lower_ in DETERMINERS
+        doc = core.doc
+        has_det = doc_table(doc).lowers[span.start] in DETERMINERS
         if has_det and len(core) == 1 and root.lemma_.lower() in coref.COUNTRY_NOUNS:
             ant = coref.resolve_country_noun(sent_index, span.start_char, self._antecedents)
             return (ant.entity, "GPE", ant.text) if ant else None
@@ -192,7 +204,7 @@ class EntityResolver:
         if hit is not None:
             entity_id = self._represented(hit, role)
             return entity_id, _label(self._records[entity_id]), None
-        demonym = self.gaz.demonym(core.text)
+        demonym = self.gaz.demonym(span_text(doc, core.start, core.end))
         if demonym is not None and root.pos_ in ("PROPN", "NOUN", "ADJ"):
             entity_id = self._represented(self._from_entry(demonym), role)
             return entity_id, "GPE", None
@@ -227,12 +239,12 @@ class EntityResolver:
         while end < core.end and doc[end].dep_ in ("flat", "compound") and doc[end].head == root:
             end += 1
         for start in range(core.start, end):
-            phrase = doc[start:end]
-            if not phrase.text[:1].isupper():
+            text = span_text(doc, start, end)
+            if not text[:1].isupper():
                 continue  # names start with a capital; "officials", "response" are no names
-            entity_id = find(phrase.text)
+            entity_id = find(text)
             if entity_id is not None:
-                self._records[entity_id].aliases.add(strip_possessive(phrase.text))
+                self._records[entity_id].aliases.add(strip_possessive(text))
                 return entity_id
         return None
 
@@ -257,14 +269,15 @@ class EntityResolver:
         doc, groups = core.doc, self.gaz.groups
         head_start, sector = None, None
         for n in range(min(_MAX_NGRAM, root.i - core.start + 1), 0, -1):
-            key = name_key(doc[root.i - n + 1 : root.i + 1].text)
+            key = name_key(span_text(doc, root.i - n + 1, root.i + 1))
             if key in groups:
                 head_start, sector = root.i - n + 1, groups[key]
                 break
         for c in reversed([c for c in root.lefts if c.dep_ == "compound"] if sector is None else []):
             for first in (c.left_edge.i, c.i):
-                if name_key(doc[first : c.i + 1].text) in groups:
-                    head_start, sector = first, groups[name_key(doc[first : c.i + 1].text)]
+                key = name_key(span_text(doc, first, c.i + 1))
+                if key in groups:
+                    head_start, sector = first, groups[key]
                     break
             if sector is not None:
                 break
@@ -281,7 +294,7 @@ class EntityResolver:
                 country=self._from_entry(country), sector=sector,
             )
         if alias_start is not None:  # "its troops" is no name of the group
-            self._records[group_id].aliases.add(doc[alias_start : root.i + 1].text)
+            self._records[group_id].aliases.add(span_text(doc, alias_start, root.i + 1))
         return group_id
 
     def _owner_country(self, core: Span, head_start: int, sent_index: int) -> GazEntry | None:
@@ -313,16 +326,18 @@ class EntityResolver:
         doc, titles = ent.doc, self.gaz.titles
         person = self._person(entity_id)
         person.last_seen = max(person.last_seen, ent.start_char)
-        start = ent.start
-        while start > ent.sent.start and (
-            doc[start - 1].lower_ in self._title_words or doc[start - 1].ent_type_ in ("GPE", "NORP")
+        start, first = ent.start, sentence_bounds(doc, ent.start)[0]
+        lowers = doc_table(doc).lowers
+        while start > first and (
+            lowers[start - 1] in self._title_words or doc[start - 1].ent_type_ in ("GPE", "NORP")
         ):
             start -= 1
         role_span = doc[start : ent.start]
-        if not titles_in(role_span.text, titles):
+        found = titles_in(span_text(doc, role_span.start, role_span.end), titles)
+        if not found:
             appos = [c for c in ent.root.children if c.dep_ == "appos" and not c.ent_type_]
             role_span = doc[appos[0].left_edge.i : appos[0].right_edge.i + 1] if appos else doc[0:0]
-        found = titles_in(role_span.text, titles)
+            found = titles_in(span_text(doc, role_span.start, role_span.end), titles)
         if not found:
             return
         person.titles |= found
@@ -338,14 +353,17 @@ class EntityResolver:
     # ------------------------------------------------------------------ records
     def _clean_name(self, ent: Span) -> str:
         """An entity's name as written, without determiner, possessive or leading titles."""
-        tokens = list(_core(ent))
-        while ent.label_ == "PERSON" and len(tokens) > 1 and tokens[0].lower_ in self._title_words:
-            tokens.pop(0)
-        while tokens and tokens[-1].lower_ in ("'s", "\u2019s", "'"):
-            tokens.pop()
-        if not tokens:
-            return ent.text
-        return strip_possessive(ent.doc[tokens[0].i : tokens[-1].i + 1].text)
+        doc = ent.doc
+        lowers = doc_table(doc).lowers
+        start, end = _core_bounds(doc, ent.start, ent.end)
+        if ent.label_ == "PERSON":
+            while end - start > 1 and lowers[start] in self._title_words:
+                start += 1
+        while end > start and lowers[end - 1] in ("'s", "\u2019s", "'"):
+            end -= 1
+        if start == end:
+            return span_text(doc, ent.start, ent.end)
+        return strip_possessive(span_text(doc, start, end))
 
     def _link_ent(self, ent: Span, role: str) -> str | None:
         """A named entity -> canonical id (document alias, gazetteer, surname, or new slug)."""

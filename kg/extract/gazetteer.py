@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.errors import DataError
+from kg.extract.spans import span_text
 from kg.resources import data_dir
 
 ENTITY_TYPES = frozenset(
@@ -174,6 +175,8 @@ class Gazetteer:
         self.entries = entries
         self.groups = groups  # head key -> sector
         self.titles = titles  # title key -> is a head of state/government title
+        # every word of a title ("foreign", "minister"), read for every name of every document
+        self.title_words = frozenset(w for key in titles for w in key.split())
         self._names: dict[str, str] = {}
         self._strict: dict[str, str] = {}
         self._demonyms: dict[str, str] = {}
@@ -239,7 +242,7 @@ class Gazetteer:
         "Moscow officials", "the Kremlin leader")."""
         for right in range(end, start, -1):
             for left in range(max(start, right - 3), right):
-                text = doc[left:right].text
+                text = span_text(doc, left, right)
                 entry = self.demonym(text)
                 if entry is None and text[:1].isupper():
                     entry = self.lookup(text)

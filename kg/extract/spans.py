@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from typing import NamedTuple
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass"}
 OBJECT_DEPS = {"dobj", "obj"}
@@ -137,6 +138,11 @@ def _doc_ents(doc) -> tuple[list, list[int]]:
     return cached
 
 
+def doc_ents(doc) -> list[Span]:
+    """The document's named entities (as ``doc.ents``), read once per Doc."""
+    return _doc_ents(doc)[0]
+
+
 def ents_in(span: Span) -> list[Span]:
     """Named entities inside a span (as ``span.ents``, without rebuilding the document's list)."""
     ents, starts = _doc_ents(span.doc)
@@ -156,3 +162,71 @@ def ent_at(token: Token) -> Span | None:
     if i >= 0 and ents[i].start <= token.i < ents[i].end:
         return ents[i]
     return None
+
+
+_TABLE_KEY = "kg.tokens"
+
+
+class DocTable(NamedTuple):
+    """Token attributes of a Doc as plain lists, indexed by token position."""
+
+    text: str
+    starts: list[int]  # character offset of each token
+    ends: list[int]  # character offset after each token
+    lowers: list[str]
+    puncts: list[bool]
+
+
+def doc_table(doc: Doc) -> DocTable:
+    """The Doc's text and token attributes, read once per Doc.
+
+    The entity rules look at the same tokens and phrases for every argument of every event;
+    ``doc[i]`` builds a new Token each time and ``Span.text`` joins its tokens' texts, so
+    both are read here once and sliced afterwards.
+
+    Example:
+        >>> doc_table(doc).lowers[:2]  # doc: "Russia invaded Ukraine."  # doctest: +SKIP
+        ['russia', 'invaded']
+    """
+    table = doc.user_data.get(_TABLE_KEY)
+    if table is None:
+        starts, ends, lowers, puncts = [], [], [], []
+        for tok in doc:
+            starts.append(tok.idx)
+            ends.append(tok.idx + len(tok.text))
+            lowers.append(tok.lower_)
+            puncts.append(tok.is_punct)
+        table = doc.user_data[_TABLE_KEY] = DocTable(doc.text, starts, ends, lowers, puncts)
+    return table
+
+
+_SENTS_KEY = "kg.sent_starts"
+
+
+def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
+    """Token bounds (start, end) of the sentence holding token ``i``, as ``doc[i].sent``.
+
+    ``Token.sent`` costs several microseconds per call and the rules ask for every event;
+    the sentence starts are read once per Doc here.
+    """
+    if doc.user_hooks or doc.user_span_hooks or doc.user_token_hooks:
+        sent = doc[i].sent  # custom sentence hooks: ask spaCy
+        return sent.start, sent.end
+    starts = doc.user_data.get(_SENTS_KEY)
+    if starts is None:
+        starts = doc.user_data[_SENTS_KEY] = [sent.start for sent in doc.sents]
+    k = bisect_right(starts, i) - 1
+    return starts[k], starts[k + 1] if k + 1 < len(starts) else len(doc)
+
+
+def span_text(doc: Doc, start: int, end: int) -> str:
+    """The text of ``doc[start:end]``, as ``Span.text`` gives it, without building the Span.
+
+    Example:
+        >>> span_text(doc, 0, 2)  # doc: "Russia invaded Ukraine."  # doctest: +SKIP
+        'Russia invaded'
+    """
+    if start >= end:
+        return ""
+    table = doc_table(doc)
+    return table.text[table.starts[start]:table.ends[end - 1]]

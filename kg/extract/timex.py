@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
-from kg.extract.stance import clause_head, clause_tokens
+from kg.extract.spans import doc_ents, doc_table, sentence_bounds
+from kg.extract.stance import _CLAUSE_DEPS as CLAUSE_DEPS
+from kg.extract.stance import clause_head
 
 __all__ = ["TimeExpr", "find_dates", "date_for", "resolve"]
 
@@ -40,23 +42,41 @@ _NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twe
        r"a couple of|a few|several)"
 _UNIT = r"(?:day|week|month|year|decade)s?"
 
+# Words without which a pattern cannot match (any one of each group must occur in the
+# lower-cased text): most documents lack most of them, and a substring test is far cheaper
+# than running a case-insensitive alternation at every offset.
+_YEARS = ("18", "19", "20")
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_LONG_MONTHS = ("january", "february", "march", "april", "june", "july", "august", "september",
+                "october", "november", "december")
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
 # Patterns that find expressions spaCy's NER misses; the core group is what is kept.
-_PATTERNS = [re.compile(p, re.I) for p in (
-    rf"(?P<core>{_MONTH} {_DAY},? {_YEAR})",
-    rf"(?P<core>{_DAY} {_MONTH},? {_YEAR})",
-    r"(?P<core>\d{4}-\d{2}-\d{2})",
-    rf"(?P<core>{_MONTH},? {_YEAR})",
-    rf"(?P<core>{_LONG_MONTH} (?:this|last|next) year)",
-    rf"(?P<core>{_LONG_MONTH} {_DAY})\b",
-    rf"\b(?:in|since|during|until|from|by|last|early|late|mid-?)\s+(?P<core>{_MONTH})\b",
-    rf"(?P<core>(?:(?:last|this|next|this past) )?{_WEEKDAY})",
-    r"(?P<core>yesterday|today|tomorrow|tonight|(?:this|yesterday) (?:morning|afternoon|evening))",
-    r"(?P<core>(?:(?:earlier|later|early|late) )?(?:last|this|next|past|previous|coming) "
-    r"(?:week|weekend|month|year))",
-    rf"(?P<core>(?:(?:over|more than|about|nearly|almost|some|around) )?{_NUM} {_UNIT} ago)",
-    rf"\b(?:in|since|during|until|from|by|before|after)\s+(?P<core>{_YEAR})\b",
-    r"(?P<core>the (?:1[89]|20)\d0s)",
+_PATTERNS = [(re.compile(p, re.I), needs) for p, needs in (
+    (rf"(?P<core>{_MONTH} {_DAY},? {_YEAR})", (_YEARS, _MONTH_STEMS)),
+    (rf"(?P<core>{_DAY} {_MONTH},? {_YEAR})", (_YEARS, _MONTH_STEMS)),
+    (r"(?P<core>\d{4}-\d{2}-\d{2})", ()),
+    (rf"(?P<core>{_MONTH},? {_YEAR})", (_YEARS, _MONTH_STEMS)),
+    (rf"(?P<core>{_LONG_MONTH} (?:this|last|next) year)", (_LONG_MONTHS, ("year",))),
+    (rf"(?P<core>{_LONG_MONTH} {_DAY})\b", (_LONG_MONTHS,)),
+    (rf"\b(?:in|since|during|until|from|by|last|early|late|mid-?)\s+(?P<core>{_MONTH})\b",
+     (_MONTH_STEMS,)),
+    (rf"(?P<core>(?:(?:last|this|next|this past) )?{_WEEKDAY})", (_WEEKDAY_NAMES,)),
+    (r"(?P<core>yesterday|today|tomorrow|tonight|(?:this|yesterday) (?:morning|afternoon|evening))",
+     (("yesterday", "today", "tomorrow", "tonight", "morning", "afternoon", "evening"),)),
+    (r"(?P<core>(?:(?:earlier|later|early|late) )?(?:last|this|next|past|previous|coming) "
+     r"(?:week|weekend|month|year))", (("week", "month", "year"),)),
+    (rf"(?P<core>(?:(?:over|more than|about|nearly|almost|some|around) )?{_NUM} {_UNIT} ago)",
+     (("ago",),)),
+    (rf"\b(?:in|since|during|until|from|by|before|after)\s+(?P<core>{_YEAR})\b", (_YEARS,)),
+    (r"(?P<core>the (?:1[89]|20)\d0s)", (_YEARS,)),
 )]
+# Characters other than ASCII letters that a case-insensitive pattern matches to an ASCII
+# letter (İ ı ſ and the Kelvin sign): str.lower() does not map them, so a text holding one
+# runs every pattern.
+_CASE_ODDITIES = "\u0130\u0131\u017f\u212a"
+_LEADING_PREP = re.compile(r"(?:on|in|during|since|from) ", re.I)
+_LEADING_WORD = re.compile(r"^(?:on|in|the|during|since) ")
 _DURATION = re.compile(rf"^(?:the )?(?:(?:over|more than|about|nearly|almost|some|around|within|"
                        rf"for|up to) )?{_NUM} (?:hour|minute|second|day|week|month|year|decade)s?$",
                        re.I)
@@ -86,10 +106,10 @@ def find_dates(doc: Doc, published: date | None) -> list[TimeExpr]:
         >>> # "Russia attacked on Thursday." published 2024-11-11 -> [TimeExpr(.., "Thursday",
         >>> #   "2024-11-07")]
     """
-    text = doc.text
+    text = doc_table(doc).text
     candidates: list[tuple[int, int, bool]] = [
-        (ent.start_char, ent.end_char, True) for ent in doc.ents if ent.label_ == "DATE"]
-    for pattern in _PATTERNS:
+        (ent.start_char, ent.end_char, True) for ent in doc_ents(doc) if ent.label_ == "DATE"]
+    for pattern in _patterns_for(text):
         for m in pattern.finditer(text):
             candidates.append((m.start("core"), m.end("core"), False))
     candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
@@ -113,16 +133,26 @@ def find_dates(doc: Doc, published: date | None) -> list[TimeExpr]:
     return out
 
 
+def _patterns_for(text: str) -> list[re.Pattern]:
+    """The patterns that can match ``text``: those whose required words all occur in it."""
+    if any(c in text for c in _CASE_ODDITIES):
+        return [pattern for pattern, _ in _PATTERNS]
+    low = text.lower()
+    return [pattern for pattern, needs in _PATTERNS
+            if all(any(word in low for word in group) for group in needs)]
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop a leading "on"/"in"/"the" an entity may carry and surrounding spaces."""
-    m = re.match(r"(?:on|in|during|since|from) ", text[start:end], re.I)
+    m = _LEADING_PREP.match(text, start, end)
     if m:
-        start += m.end()
+        start = m.end()  # matched in place: the end is an offset into ``text``
     while end > start and text[end - 1] in " ,.;":
         end -= 1
     return start, end
 
 
+@lru_cache(maxsize=8192)  # the same phrases ("on Monday", "last week") recur in every document
 def resolve(expr: str, published: date | None, *, use_parser: bool = True) -> str | None:
     """ISO value of one expression; "" when relative and ``published`` is None; None if unknown.
 
@@ -131,7 +161,7 @@ def resolve(expr: str, published: date | None, *, use_parser: bool = True) -> st
         '2024-11-04/2024-11-10'
     """
     s = " ".join(expr.lower().replace(",", " ").split())
-    s = re.sub(r"^(?:on|in|the|during|since) ", "", s)
+    s = _LEADING_WORD.sub("", s)
     if _DURATION.match(s):
         return None
     absolute = _absolute(s)
@@ -292,32 +322,73 @@ def date_for(trigger: Token, dates: list[TimeExpr]) -> TimeExpr | None:
     """
     if not dates:
         return None
-    doc = trigger.doc
-    sent = trigger.sent
+    first, last = sentence_bounds(trigger.doc, trigger.i)
+    located = [(d, span) for d, span in _token_spans(trigger.doc, dates)
+               if span is not None and first <= span.start and span.end <= last]
+    if not located:
+        return None  # most sentences have no date: skip the clause analysis
     head = clause_head(trigger)
-    ancestors = {head.i} | {t.i for t in head.ancestors}
+    ancestors = None
     nominal = trigger.pos_ not in ("VERB", "AUX")
     own, clause, sentence = [], [], []
-    clause_idx = {t.i for t in clause_tokens(head)}
-    for d in dates:
-        span = doc.char_span(d.start, d.end, alignment_mode="expand")
-        if span is None or not (sent.start <= span.start and span.end <= sent.end):
-            continue
+    for d, span in located:
         owner = _owner(span.root)
         if nominal and (owner.i == trigger.i or (
                 owner.dep_ in ("relcl", "acl") and owner.head.i == trigger.i)):
             own.append(d)  # "the attack on Sunday", "a call that took place last week"
         elif owner.pos_ in ("NOUN", "PROPN") and owner.i != trigger.i and span.end <= owner.i:
             continue  # "Russia's 2014 annexation" dates the annexation only
-        elif any(t.i in clause_idx for t in span):
+        elif any(_in_clause(t, head) for t in span):
             clause.append(d)
-        elif clause_head(owner).i in ancestors:
-            sentence.append(d)
+        else:
+            if ancestors is None:
+                ancestors = {head.i} | {t.i for t in head.ancestors}
+            if clause_head(owner).i in ancestors:
+                sentence.append(d)
     where = trigger.idx
     for group in (own, clause, sentence):
         if group:
             return min(group, key=lambda d: min(abs(d.start - where), abs(d.end - where)))
     return None
+
+
+def _in_clause(token: Token, head: Token) -> bool:
+    """Whether ``token`` is one of ``clause_tokens(head)``: in the subtree of ``head`` but not
+    in one of its embedded clauses.
+
+    Walks up from the token instead of listing the clause: a date has a token or two, a
+    clause many.
+    """
+    child = None
+    while token.i != head.i:
+        parent = token.head
+        if parent.i == token.i:
+            return False  # the root, and ``head`` was not on the way
+        child, token = token, parent
+    return child is None or not _embeds_clause(child)
+
+
+def _embeds_clause(child: Token) -> bool:
+    """A child that starts a clause of its own, which ``clause_tokens`` leaves out."""
+    return child.dep_ in CLAUSE_DEPS or (child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"))
+
+
+_SPANS_KEY = "kg.date_spans"
+
+
+def _token_spans(doc: Doc, dates: list[TimeExpr]) -> list[tuple[TimeExpr, Span | None]]:
+    """Each date with its token span (None when it cannot be aligned), in the order given."""
+    # every event of a document asks about the same dates: align each one once per Doc
+    spans = doc.user_data.get(_SPANS_KEY)
+    if spans is None:
+        spans = doc.user_data[_SPANS_KEY] = {}
+    out = []
+    for d in dates:
+        key = (d.start, d.end)
+        if key not in spans:
+            spans[key] = doc.char_span(d.start, d.end, alignment_mode="expand")
+        out.append((d, spans[key]))
+    return out
 
 
 def _owner(root: Token) -> Token:

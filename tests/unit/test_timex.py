@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from datetime import date
 
 import pytest
 import spacy
 from spacy.tokens import Doc
 
+from kg.extract import timex
+from kg.extract.stance import clause_tokens
 from kg.extract.timex import TimeExpr, date_for, find_dates, resolve
 
 VOCAB = spacy.blank("en").vocab
@@ -145,3 +149,73 @@ def test_dates_with_the_model():
               "collapsed last month, three years after the war began in 2021.")
     values = [d.value for d in find_dates(doc, MONDAY)]
     assert values == ["2024-11-07", "2024-09", "2024-10", "2021"]
+
+
+# ---------------------------------------------------------------- the cheap pre-checks
+
+ALL_PATTERNS = [pattern for pattern, _ in timex._PATTERNS]
+
+
+@pytest.mark.parametrize("text", [
+    "They met on SUNDAY and again on 3 Dec. 2023.",
+    "Fighting resumed in Sept, 2019 and later this past Friday.",
+    "Talks collapsed earlier this month; the deal dates from the 1990s.",
+    "Nearly a couple of decades ago, in 1999, the treaty lapsed. It lapsed this evening.",
+    "Strikes hit Kyiv tonight, March this year, and since June.",
+    "2024-11-07: a statement, issued yesterday morning.",
+    "The \u017funday talks (long s) and the \u212aelvin sign ago",
+    "No date here at all.",
+])
+def test_skipped_patterns_could_not_have_matched(text):
+    kept = timex._patterns_for(text)
+    for pattern in ALL_PATTERNS:
+        if pattern.search(text):
+            assert pattern in kept, pattern.pattern
+    assert kept == [p for p in ALL_PATTERNS if p in kept]  # order kept: text order of matches
+
+
+def test_plain_text_without_date_words_runs_almost_no_pattern():
+    assert len(timex._patterns_for("Russia invaded Ukraine.")) == 1  # the ISO date needs none
+
+
+def test_case_oddities_are_every_non_ascii_letter_matching_ascii():
+    # the characters a case-insensitive pattern matches to an ASCII letter but str.lower()
+    # does not map to one: the pre-checks must not be used on text holding them
+    letter = re.compile("[a-z]", re.I)
+    odd = {chr(c) for c in range(128, sys.maxunicode + 1) if letter.fullmatch(chr(c))}
+    assert odd == set(timex._CASE_ODDITIES)
+
+
+def test_trim_keeps_offsets_into_the_text():
+    text = "x on Monday, y"
+    assert timex._trim(text, 2, 12) == (5, 11)
+    assert text[5:11] == "Monday"
+
+
+def test_clause_membership_matches_clause_tokens():
+    for doc in (INVADED, SPOKE, SINCE):
+        for head in doc:
+            expected = {t.i for t in clause_tokens(head)}
+            assert {t.i for t in doc if timex._in_clause(t, head)} == expected
+
+
+def test_date_spans_are_aligned_once_per_doc_and_any_list_works():
+    doc = build(["Trump", "said", "on", "Monday", "that", "he", "spoke", "with", "Putin", "last",
+                 "week", "."],
+                [1, 1, 1, 2, 6, 6, 1, 6, 7, 10, 6, 1],
+                ["nsubj", "ROOT", "prep", "pobj", "mark", "nsubj", "ccomp", "prep", "pobj", "amod",
+                 "npadvmod", "punct"],
+                ["PROPN", "VERB", "ADP", "PROPN", "SCONJ", "PRON", "VERB", "ADP", "PROPN", "ADJ",
+                 "NOUN", "PUNCT"],
+                ["B-PERSON", "O", "O", "B-DATE", "O", "O", "O", "O", "B-PERSON", "B-DATE", "I-DATE",
+                 "O"])
+    dates = find_dates(doc, MONDAY)
+    assert date_for(doc[6], dates).value == "2024-11-04/2024-11-10"
+    assert date_for(doc[6], dates[:1]).value == "2024-11-11"  # another list, same Doc
+    assert len(doc.user_data[timex._SPANS_KEY]) == 2
+
+
+def test_resolve_is_memoised():
+    resolve.cache_clear()
+    assert resolve("last week", MONDAY) == resolve("last week", MONDAY)
+    assert resolve.cache_info().hits == 1

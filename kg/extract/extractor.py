@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -142,15 +143,22 @@ class Extractor:
         nominal = list(nominal_frames(sent, self.nominals))
         carriers = {f.trigger.i for f in nominal}
         evidence = Evidence(document.id, index, sent.start_char, sent.end_char)
+        cues: dict[int, _Cues] = {}  # one reading of a trigger's stance and sources, however many frames
         for frame in [*frames(sent), *raised_frames(sent), *nominal]:
-            yield from self._event(frame, index, resolver, dates, evidence, carriers, document.published)
+            yield from self._event(frame, index, resolver, dates, evidence, carriers, document.published,
+                                   cues)
 
     def _event(self, frame: Frame, index: int, resolver: EntityResolver, dates, evidence: Evidence,
-               carriers: set[int], published) -> list[Event]:
+               carriers: set[int], published, cues: dict[int, _Cues] | None = None) -> list[Event]:
         """The event a frame tells; in event mode one per named partner ("restored ties with
         Qatar and Turkey" is two events)."""
         trigger = frame.trigger
-        negated, modality = stance(trigger)
+        cue = (cues or {}).get(trigger.i)
+        if cue is None:
+            cue = _Cues(stance(trigger), attribution(trigger), location(trigger), quote(trigger))
+            if cues is not None:
+                cues[trigger.i] = cue
+        negated, modality = cue.stance
         negated = negated or frame.negated
         obj_lemma = _object_lemma(frame.object) if frame.object is not None else None
         # a light verb whose object is an event noun: the noun's own frame carries the event
@@ -201,9 +209,9 @@ class Extractor:
                 # relation is the uncoded fact the statement reports
                 etype = None
         # a retold statement is according to its speaker
-        source_span = frame.subject if told is not trigger else attribution(trigger)
+        source_span = frame.subject if told is not trigger else cue.source
         source = resolver.resolve(source_span, index, role="actor") if source_span is not None else None
-        place_span = location(trigger)
+        place_span = cue.place
         place = resolver.resolve(place_span, index, role="place") if place_span is not None else None
         when = date_for(trigger, dates)
         if when is not None and when.value:
@@ -229,7 +237,7 @@ class Extractor:
             confidence=score(frame, subject, obj, typed=etype is not None),
             plover=etype.plover if etype else None,
             goldstein=etype.goldstein if etype else None,
-            quote=quote(trigger),
+            quote=cue.quote,
             relation_start=told.idx,
             relation_end=told.idx + len(told.text),
             pattern=frame.pattern,
@@ -327,6 +335,15 @@ class Extractor:
             if subject.entity is None or found.entity != subject.entity:
                 return found
             taken.update(t.i for t in span)
+
+
+class _Cues(NamedTuple):
+    """What a trigger's context says about every frame of it: stance, source, place, quote."""
+
+    stance: tuple[bool, str]
+    source: Span | None
+    place: Span | None
+    quote: str | None
 
 
 def clause_depths(doc: Doc) -> dict[int, int]:

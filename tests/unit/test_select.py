@@ -3,7 +3,7 @@
 import spacy
 from spacy.tokens import Doc
 
-from kg.extract.extractor import clause_depths
+from kg.extract.arguments import clause_depths
 from kg.extract.select import dedupe, select_events
 from kg.types import Event, Evidence, Mention
 

@@ -16,6 +16,7 @@ from kg.extract.spans import (
     RELATIVE_PRONOUNS,
     arg_span,
     conjuncts,
+    is_infinitive,
     is_negated,
     objects_of,
     prep_objects,
@@ -138,7 +139,7 @@ def logical_subjects(verb: Token, depth: int = 0) -> tuple[list[Token], str]:
         agents = [pobj for prep, pobj in prep_objects(head) if prep.dep_ == "agent"]
         if agents:
             return [a for ag in agents for a in conjuncts(ag)], "control"
-    if verb.dep_ == "advcl" and _is_infinitive(verb) and head.pos_ == "VERB" and not any(
+    if verb.dep_ == "advcl" and is_infinitive(verb) and head.pos_ == "VERB" and not any(
             s.dep_ == "nsubjpass" for s in subjects_of(head)):
         # a purpose clause's subject is its verb's: "X travelled to Y to meet Z" -> X meets Z
         heads, _ = logical_subjects(head, depth + 1)
@@ -158,10 +159,6 @@ def _recipients(verb: Token, obj: Token) -> list[tuple[Token, Token]]:
     return [(prep, member) for prep, pobj in prep_objects(verb)
             if prep.lower_ in RECIPIENT_PREPS and prep.i > obj.i
             for member in conjuncts(pobj) if member.pos_ == "PROPN"]
-
-
-def _is_infinitive(verb: Token) -> bool:
-    return verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
 def set_head(marker: Token) -> Token | None:
@@ -266,7 +263,7 @@ def verb_frames(verb: Token) -> Iterator[Frame]:
         objects = [o for c in verb.children if c.dep_ in PREDICATIVE_DEPS for o in conjuncts(c)]
     if not objects and lemma in OBJECT_CONTROL:
         # "will not allow Israel to use ...": parsed as a clause whose subject is our object
-        objects = [o for c in verb.children if c.dep_ in {"ccomp", "xcomp"} and _is_infinitive(c)
+        objects = [o for c in verb.children if c.dep_ in {"ccomp", "xcomp"} and is_infinitive(c)
                    for s in subjects_of(c) if s.dep_ == "nsubj" for o in conjuncts(s)]
     emitted = False
     if objects:

@@ -126,15 +126,11 @@ def _speaker_span(pronoun: Token) -> tuple[int, int] | None:
     "X said [they would withdraw]", "X rejected Y and said [they opposed Z]" -> X."""
     if pronoun.dep_ not in {"nsubj", "nsubjpass"} or pronoun.head.dep_ != "ccomp":
         return None
-    verb = pronoun.head.head
-    for _ in range(4):  # coordinated verbs share the first verb's subject
-        subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-        if subject is not None:  # its head: "Trump's aides said he" is not Trump speaking
-            return subject.idx, subject.idx + len(subject.text)
-        if verb.dep_ != "conj" or verb.head is verb:
-            return None
-        verb = verb.head
-    return None
+    subjects = _clause_subjects(pronoun.head.head)
+    if not subjects:
+        return None
+    head = subjects[0]  # its head: "Trump's aides said he" is not Trump speaking
+    return head.idx, head.idx + len(head.text)
 
 
 def _speaker(pool: list[Antecedent], span: tuple[int, int] | None) -> list[Antecedent]:
@@ -154,13 +150,17 @@ def _own_subject_offsets(pronoun: Token) -> list[int]:
     if pronoun.lower_ not in OBJECT_PRONOUNS or pronoun.dep_ not in {"dobj", "dative", "pobj", "obj"}:
         return []
     verb = pronoun.head.head if pronoun.dep_ == "pobj" else pronoun.head
-    offsets: list[int] = []
-    for _ in range(4):  # coordinated verbs share the first verb's subject
-        offsets.extend(t.idx for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree)
-        if offsets or verb.dep_ != "conj" or verb.head is verb:
-            break
+    return [t.idx for c in _clause_subjects(verb) for t in c.subtree]
+
+
+def _clause_subjects(verb: Token) -> list[Token]:
+    """The subjects of a verb's clause; coordinated verbs share the first verb's subject."""
+    for _ in range(4):
+        subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        if subjects or verb.dep_ != "conj" or verb.head is verb:
+            return subjects
         verb = verb.head
-    return offsets
+    return []
 
 
 def _own_pronoun_subject(pronoun: Token) -> Token | None:

@@ -128,21 +128,20 @@ class Extractor:
         nominal = list(nominal_frames(sent, self.nominals))
         carriers = {f.trigger.i for f in nominal}
         evidence = Evidence(document.id, index, sent.start_char, sent.end_char)
-        cues: dict[int, _Cues] = {}  # one reading of a trigger's stance and sources, however many frames
+        cues: dict[int, _Cues] = {}
         for frame in [*frames(sent), *raised_frames(sent), *nominal]:
             yield from self._event(frame, index, resolver, dates, evidence, carriers, document.published,
                                    cues)
 
     def _event(self, frame: Frame, index: int, resolver: EntityResolver, dates, evidence: Evidence,
-               carriers: set[int], published, cues: dict[int, _Cues] | None = None) -> list[Event]:
+               carriers: set[int], published, cues: dict[int, _Cues]) -> list[Event]:
         """The event a frame tells; in event mode one per named partner ("restored ties with
         Qatar and Turkey" is two events)."""
         trigger = frame.trigger
-        cue = (cues or {}).get(trigger.i)
-        if cue is None:
-            cue = _Cues(stance(trigger), attribution(trigger), location(trigger), quote(trigger))
-            if cues is not None:
-                cues[trigger.i] = cue
+        cue = cues.get(trigger.i)
+        if cue is None:  # read once per trigger, however many frames it has
+            cue = cues[trigger.i] = _Cues(stance(trigger), attribution(trigger), location(trigger),
+                                          quote(trigger))
         negated, modality = cue.stance
         negated = negated or frame.negated
         obj_lemma = object_lemma(frame.object) if frame.object is not None else None
@@ -266,7 +265,7 @@ class Extractor:
         retold = None
         if content is not None:
             span = actor_span([t for c in content.children if c.dep_ in SUBJECT_DEPS
-                                for t in c.subtree])
+                               for t in c.subtree])
             if span is not None:
                 subject = resolver.resolve(span, index, role="actor")
                 trigger = content

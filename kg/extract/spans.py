@@ -84,6 +84,11 @@ def is_negated(token: Token) -> bool:
     return any(c.dep_ == "neg" for c in token.children)
 
 
+def is_infinitive(verb: Token) -> bool:
+    """A "to" infinitive ("to meet", "to fight")."""
+    return verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
 def aux_chain(verb: Token) -> list[Token]:
     """Auxiliaries and negation before the verb ("has not been")."""
     return [c for c in verb.children if c.dep_ in {"aux", "auxpass", "neg"} and c.i < verb.i]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.spans import ent_at
+from kg.extract.spans import ent_at, is_infinitive
 
 MODALITIES = ("asserted", "reported", "intended", "hypothetical", "requested")
 
@@ -145,13 +145,9 @@ def _governor(head: Token) -> Token | None:
         return head.head
     if head.dep_ == "pcomp" and head.head.dep_ == "prep":  # "refrained from attacking"
         return head.head.head
-    if head.dep_ == "advcl" and _to_infinitive(head):  # "has sworn [to fight]", parsed as purpose
+    if head.dep_ == "advcl" and is_infinitive(head):  # "has sworn [to fight]", parsed as purpose
         return head.head
     return None
-
-
-def _to_infinitive(tok: Token) -> bool:
-    return tok.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
 
 
 def _own_modality(tok: Token) -> str | None:
@@ -205,7 +201,7 @@ def _governed_modality(tok: Token, parent: Token) -> str | None:
             return "reported"
     if dep == "pcomp" and parent.dep_ == "prep" and parent.head.lemma_.lower() in _INTENT:
         return "intended"  # "committed to ending", "aimed at reaching"
-    if dep == "advcl" and lem in _INTENT and _to_infinitive(tok):
+    if dep == "advcl" and lem in _INTENT and is_infinitive(tok):
         return "intended"  # the parse reads some intent complements as purpose clauses
     if dep in ("acl", "relcl", "xcomp") and parent.pos_ in ("NOUN", "PROPN"):
         return _noun_modality(parent)

@@ -79,9 +79,30 @@ def clause_tokens(head: Token) -> list[Token]:
     """Tokens of the clause headed by ``head``, without its embedded clauses."""
     skip: set[int] = set()
     for child in head.children:
-        if child.dep_ in _CLAUSE_DEPS or (child.dep_ == "conj" and child.pos_ in ("VERB", "AUX")):
+        if _embeds_clause(child):
             skip.update(t.i for t in child.subtree)
     return [t for t in head.subtree if t.i not in skip]
+
+
+def in_clause(token: Token, head: Token) -> bool:
+    """Whether ``token`` is one of ``clause_tokens(head)``: in the subtree of ``head`` but not
+    in one of its embedded clauses.
+
+    Walks up from the token instead of listing the clause: a date has a token or two, a
+    clause many.
+    """
+    child = None
+    while token.i != head.i:
+        parent = token.head
+        if parent.i == token.i:
+            return False  # the root, and ``head`` was not on the way
+        child, token = token, parent
+    return child is None or not _embeds_clause(child)
+
+
+def _embeds_clause(child: Token) -> bool:
+    """A child that starts a clause of its own, which ``clause_tokens`` leaves out."""
+    return child.dep_ in _CLAUSE_DEPS or (child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"))
 
 
 def _noun_chain(trigger: Token):

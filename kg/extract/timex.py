@@ -16,8 +16,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.spans import doc_ents, doc_table, sentence_bounds
-from kg.extract.stance import _CLAUSE_DEPS as CLAUSE_DEPS
-from kg.extract.stance import clause_head
+from kg.extract.stance import clause_head, in_clause
 
 __all__ = ["TimeExpr", "find_dates", "date_for", "resolve"]
 
@@ -338,7 +337,7 @@ def date_for(trigger: Token, dates: list[TimeExpr]) -> TimeExpr | None:
             own.append(d)  # "the attack on Sunday", "a call that took place last week"
         elif owner.pos_ in ("NOUN", "PROPN") and owner.i != trigger.i and span.end <= owner.i:
             continue  # "Russia's 2014 annexation" dates the annexation only
-        elif any(_in_clause(t, head) for t in span):
+        elif any(in_clause(t, head) for t in span):
             clause.append(d)
         else:
             if ancestors is None:
@@ -350,27 +349,6 @@ def date_for(trigger: Token, dates: list[TimeExpr]) -> TimeExpr | None:
         if group:
             return min(group, key=lambda d: min(abs(d.start - where), abs(d.end - where)))
     return None
-
-
-def _in_clause(token: Token, head: Token) -> bool:
-    """Whether ``token`` is one of ``clause_tokens(head)``: in the subtree of ``head`` but not
-    in one of its embedded clauses.
-
-    Walks up from the token instead of listing the clause: a date has a token or two, a
-    clause many.
-    """
-    child = None
-    while token.i != head.i:
-        parent = token.head
-        if parent.i == token.i:
-            return False  # the root, and ``head`` was not on the way
-        child, token = token, parent
-    return child is None or not _embeds_clause(child)
-
-
-def _embeds_clause(child: Token) -> bool:
-    """A child that starts a clause of its own, which ``clause_tokens`` leaves out."""
-    return child.dep_ in CLAUSE_DEPS or (child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"))
 
 
 _SPANS_KEY = "kg.date_spans"

@@ -11,7 +11,7 @@ import spacy
 from spacy.tokens import Doc
 
 from kg.extract import timex
-from kg.extract.stance import clause_tokens
+from kg.extract.stance import clause_tokens, in_clause
 from kg.extract.timex import TimeExpr, date_for, find_dates, resolve
 
 VOCAB = spacy.blank("en").vocab
@@ -196,7 +196,7 @@ def test_clause_membership_matches_clause_tokens():
     for doc in (INVADED, SPOKE, SINCE):
         for head in doc:
             expected = {t.i for t in clause_tokens(head)}
-            assert {t.i for t in doc if timex._in_clause(t, head)} == expected
+            assert {t.i for t in doc if in_clause(t, head)} == expected
 
 
 def test_date_spans_are_aligned_once_per_doc_and_any_list_works():

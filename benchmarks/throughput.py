@@ -19,7 +19,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from kg.extract.extractor import Extractor
+from kg.extraction.extractor import Extractor
 from kg.types import Document
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "trump-putin-call.txt"

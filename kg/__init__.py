@@ -23,8 +23,8 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "read_documents": "kg.documents",
-    "Extractor": "kg.extract",
-    "extract": "kg.extract",
+    "Extractor": "kg.extraction",
+    "extract": "kg.extraction",
     "build_graph": "kg.pipeline",
     "open_store": "kg.store",
     "sparql": "kg.query",
@@ -45,7 +45,7 @@ def __getattr__(name: str):
 if TYPE_CHECKING:  # pragma: no cover
     from kg.documents import read_documents
     from kg.export.html import show, write_html
-    from kg.extract import Extractor, extract
+    from kg.extraction import Extractor, extract
     from kg.graph import to_networkx
     from kg.pipeline import build_graph
     from kg.query import sparql

@@ -36,7 +36,7 @@ def shared_extractor(model: str | None = None, *, events_only: bool = False):
     """One loaded Extractor per model (and mode) in this process: loading a pipeline takes seconds."""
     key = (model, events_only)
     if key not in _SHARED:
-        from kg.extract.extractor import Extractor
+        from kg.extraction.extractor import Extractor
 
         _SHARED[key] = Extractor(model, events_only=events_only)
     return _SHARED[key]
@@ -44,7 +44,7 @@ def shared_extractor(model: str | None = None, *, events_only: bool = False):
 
 def _init_worker(model: str | None, events_only: bool = False) -> None:
     global _WORKER
-    from kg.extract.extractor import Extractor
+    from kg.extraction.extractor import Extractor
 
     _WORKER = Extractor(model, events_only=events_only)
     # the pipeline and lexicons live as long as the worker: keep the collector from

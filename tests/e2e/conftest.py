@@ -7,6 +7,6 @@ import pytest
 
 @pytest.fixture(scope="session")
 def extractor():
-    from kg.extract.extractor import Extractor
+    from kg.extraction.extractor import Extractor
 
     return Extractor()

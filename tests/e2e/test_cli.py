@@ -169,7 +169,7 @@ def test_query_does_not_import_spacy(built):
     code = ("import sys; sys.argv=['kg','query',sys.argv[1],'ASK {?s ?p ?o}']\n"
             "from kg.cli import main\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "assert 'spacy' not in sys.modules and 'kg.extract' not in sys.modules, 'heavy import'")
+            "assert 'spacy' not in sys.modules and 'kg.extraction' not in sys.modules, 'heavy import'")
     proc = subprocess.run([sys.executable, "-c", code, str(built)], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "true"

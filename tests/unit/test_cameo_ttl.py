@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
-from kg.extract.events import Codebook, EventLexicon
+from kg.extraction.events import Codebook, EventLexicon
 from kg.namespaces import CAMEO, KG, PLOVER
 from kg.resources import data_dir
 

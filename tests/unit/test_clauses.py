@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.extract.clauses import describe, frames
+from kg.extraction.clauses import describe, frames
 
 CASES = [
     (

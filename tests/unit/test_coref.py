@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.entities import EntityResolver, Gazetteer
+from kg.extraction.entities import EntityResolver, Gazetteer
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pycountry
 import pytest
 
 from kg.errors import DataError
-from kg.extract.entities import EntityResolver, Gazetteer
+from kg.extraction.entities import EntityResolver, Gazetteer
 from kg.resources import data_dir
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kg.errors import DataError
-from kg.extract.events import Codebook, EventLexicon, attribution, stance
-from kg.extract.timex import date_for, find_dates
+from kg.extraction.events import Codebook, EventLexicon, attribution, stance
+from kg.extraction.timex import date_for, find_dates
 from kg.resources import data_dir
 
 
@@ -92,7 +92,7 @@ def test_classify(lexicon, lemma, kwargs, cameo, plover):
 
 
 def test_currency_words_come_from_iso_4217():
-    from kg.extract.events import currency_words
+    from kg.extraction.events import currency_words
 
     words = currency_words()
     assert {"rupee", "euro", "krone", "yuan", "dollar"} <= words

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.extractor import Extractor, only_events
+from kg.extraction.extractor import Extractor, only_events
 from kg.types import Document
 
 pytestmark = pytest.mark.model

@@ -3,8 +3,8 @@
 import pytest
 
 from kg.errors import DataError
-from kg.extract.clauses import describe
-from kg.extract.nominal import load_nominal_lexicon, nominal_frames
+from kg.extraction.clauses import describe
+from kg.extraction.nominal import load_nominal_lexicon, nominal_frames
 
 from .test_clauses import CASES
 

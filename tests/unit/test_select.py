@@ -3,8 +3,8 @@
 import spacy
 from spacy.tokens import Doc
 
-from kg.extract.arguments import clause_depths
-from kg.extract.select import dedupe, select_events
+from kg.extraction.arguments import clause_depths
+from kg.extraction.select import dedupe, select_events
 from kg.types import Event, Evidence, Mention
 
 

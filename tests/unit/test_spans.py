@@ -6,7 +6,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from kg.extract.spans import doc_ents, doc_table, ents_in, sentence_bounds, span_text
+from kg.extraction.spans import doc_ents, doc_table, ents_in, sentence_bounds, span_text
 
 NLP = spacy.blank("en")
 

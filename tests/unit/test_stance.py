@@ -6,7 +6,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from kg.extract.stance import attribution, location, quote, quote_spans, stance
+from kg.extraction.stance import attribution, location, quote, quote_spans, stance
 
 VOCAB = spacy.blank("en").vocab
 

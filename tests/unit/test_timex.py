@@ -10,9 +10,9 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from kg.extract import timex
-from kg.extract.stance import clause_tokens, in_clause
-from kg.extract.timex import TimeExpr, date_for, find_dates, resolve
+from kg.extraction import timex
+from kg.extraction.stance import clause_tokens, in_clause
+from kg.extraction.timex import TimeExpr, date_for, find_dates, resolve
 
 VOCAB = spacy.blank("en").vocab
 MONDAY = date(2024, 11, 11)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
-from kg.extract.spans import (
+from kg.extraction.spans import (
     RELATIVE_PRONOUNS,
     arg_span,
     conjuncts,

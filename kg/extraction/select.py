@@ -1,7 +1,7 @@
 """Event selection: which extracted relations are the coded events of a sentence, one per event.
 
 Works on :class:`~kg.types.Event` records only (no parse), so the same selection runs inside an
-:class:`~kg.extract.extractor.Extractor` and after the fact on an Extraction from a worker.
+:class:`~kg.extraction.extractor.Extractor` and after the fact on an Extraction from a worker.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from kg.extract.stance import INTENT_LEMMAS
+from kg.extraction.stance import INTENT_LEMMAS
 from kg.types import Event, Extraction, Mention
 
 __all__ = ["report_content", "select_events", "only_events", "actorness"]

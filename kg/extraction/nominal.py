@@ -16,8 +16,8 @@ from pathlib import Path
 from spacy.tokens import Span, Token
 
 from kg.errors import DataError
-from kg.extract.clauses import Frame, logical_subjects
-from kg.extract.spans import (
+from kg.extraction.clauses import Frame, logical_subjects
+from kg.extraction.spans import (
     arg_span,
     conjuncts,
     is_negated,

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.arguments import (
+from kg.extraction.arguments import (
     actor_span,
     addressee,
     clause_depths,
@@ -26,13 +26,13 @@ from kg.extract.arguments import (
     raised_frames,
     reported_clause,
 )
-from kg.extract.clauses import Frame, frames
-from kg.extract.confidence import score
-from kg.extract.entities import EntityResolver, Gazetteer
-from kg.extract.events import EventLexicon, attribution, location, quote, stance
-from kg.extract.nominal import load_nominal_lexicon, nominal_frames
-from kg.extract.spans import relation_tokens, text_of, verb_lemma
-from kg.extract.select import (
+from kg.extraction.clauses import Frame, frames
+from kg.extraction.confidence import score
+from kg.extraction.entities import EntityResolver, Gazetteer
+from kg.extraction.events import EventLexicon, attribution, location, quote, stance
+from kg.extraction.nominal import load_nominal_lexicon, nominal_frames
+from kg.extraction.spans import relation_tokens, text_of, verb_lemma
+from kg.extraction.select import (
     STATEMENT_ROOT,
     actorness,
     dedupe,
@@ -40,7 +40,7 @@ from kg.extract.select import (
     report_content,
     select_events,
 )
-from kg.extract.timex import date_for, find_dates
+from kg.extraction.timex import date_for, find_dates
 from kg.nlp import load_nlp
 from kg.types import Document, Event, Evidence, Extraction, Mention, Sentence
 

@@ -1,7 +1,7 @@
 """What a trigger's clause names: actors and partners, the clause a statement reports, the
 lemma an object pattern matches, clause depth, and frames of raised infinitives.
 
-Parse-level helpers of the Extractor (kg.extract.extractor), kept apart so that the Extractor
+Parse-level helpers of the Extractor (kg.extraction.extractor), kept apart so that the Extractor
 reads as the flow from frames to events.
 """
 
@@ -11,10 +11,10 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.clauses import Frame
-from kg.extract.events import currency_words
-from kg.extract.select import ACTOR_LABELS, REPORTING_LEMMAS, TIME_WORDS
-from kg.extract.spans import (
+from kg.extraction.clauses import Frame
+from kg.extraction.events import currency_words
+from kg.extraction.select import ACTOR_LABELS, REPORTING_LEMMAS, TIME_WORDS
+from kg.extraction.spans import (
     arg_span,
     conjuncts,
     ent_at,

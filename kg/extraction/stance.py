@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.spans import ent_at, is_infinitive
+from kg.extraction.spans import ent_at, is_infinitive
 
 MODALITIES = ("asserted", "reported", "intended", "hypothetical", "requested")
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.errors import DataError
-from kg.extract.spans import span_text
+from kg.extraction.spans import span_text
 from kg.resources import data_dir
 
 ENTITY_TYPES = frozenset(

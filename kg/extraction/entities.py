@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
-from kg.extract import coref
-from kg.extract.coref import Antecedent, Person
-from kg.extract.spans import doc_table, ents_in, sentence_bounds, span_text
-from kg.extract.gazetteer import (
+from kg.extraction import coref
+from kg.extraction.coref import Antecedent, Person
+from kg.extraction.spans import doc_table, ents_in, sentence_bounds, span_text
+from kg.extraction.gazetteer import (
     SPACY_LABELS,
     GazEntry,
     Gazetteer,

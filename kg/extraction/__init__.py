@@ -1,4 +1,4 @@
-"""Text -> Extraction. ``Extractor`` and ``extract`` live in kg.extract.extractor (loaded on use,
+"""Text -> Extraction. ``Extractor`` and ``extract`` live in kg.extraction.extractor (loaded on use,
 so the rule modules can be imported and tested on their own)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ __all__ = ["Extractor", "extract"]
 
 def __getattr__(name: str):
     if name in __all__:
-        from kg.extract import extractor
+        from kg.extraction import extractor
 
         return getattr(extractor, name)
-    raise AttributeError(f"module 'kg.extract' has no attribute {name!r}")
+    raise AttributeError(f"module 'kg.extraction' has no attribute {name!r}")

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from kg.extract.gazetteer import name_key, titles_in
-from kg.extract.spans import doc_table, sentence_bounds, span_text
+from kg.extraction.gazetteer import name_key, titles_in
+from kg.extraction.spans import doc_table, sentence_bounds, span_text
 
 MALE = frozenset({"he", "him", "his", "himself"})
 FEMALE = frozenset({"she", "her", "hers", "herself"})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.extract.clauses import Frame
+from kg.extraction.clauses import Frame
 from kg.types import Mention
 
 PRONOUNS = {"he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "we", "i",

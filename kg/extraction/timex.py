@@ -15,8 +15,8 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.spans import doc_ents, doc_table, sentence_bounds
-from kg.extract.stance import clause_head, in_clause
+from kg.extraction.spans import doc_ents, doc_table, sentence_bounds
+from kg.extraction.stance import clause_head, in_clause
 
 __all__ = ["TimeExpr", "find_dates", "date_for", "resolve"]
 

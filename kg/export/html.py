@@ -364,8 +364,8 @@ def write_html(
         The summary of :func:`kg.graph.filter_graph` plus ``focus`` and ``path``.
 
     Example:
-        >>> write_html(graph, "events.html", focus="Vladimir Putin", hops=1)["nodes"]
-        5
+        >>> write_html(graph, "events.html", focus="Vladimir Putin", hops=1)["focus"]
+        'https://w3id.org/kg-events/entity/vladimir-putin'
     """
     g, summary = _prepare(graph, focus, hops, since, until, types, max_nodes)
     page = _page(g, title)

@@ -34,7 +34,9 @@ _SHARED: dict = {}
 
 def shared_extractor(model: str | None = None, *, events_only: bool = False):
     """One loaded Extractor per model (and mode) in this process: loading a pipeline takes seconds."""
-    key = (model, events_only)
+    from kg.nlp import resolve_model
+
+    key = (resolve_model(model), events_only)  # the default follows KG_MODEL
     if key not in _SHARED:
         from kg.extraction.extractor import Extractor
 

@@ -23,7 +23,7 @@ console = Console(highlight=False, soft_wrap=True)
 PUBLISHED_HELP = "Publication date (YYYY-MM-DD) for inputs that carry none."
 WORKERS_HELP = "Worker processes (default 0 = one per core)."
 MODEL_HELP = ("spaCy pipeline to parse with: a package name or a folder "
-              "(default: $KG_MODEL, else en_core_web_sm).")
+              "(default: $KG_MODEL, else en_core_web_sm or its PyPI re-upload).")
 
 
 class Problems:

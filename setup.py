@@ -1,4 +1,7 @@
-"""Copies ontologies/ and data/lexicon/ into the wheel as kg/_data (config is in pyproject.toml)."""
+"""Copies ontologies/ and data/lexicon/ into the wheel as kg/_data (config is in pyproject.toml).
+
+MANIFEST.in puts both folders in the source distribution, so a wheel built from it has them too.
+"""
 
 import shutil
 from pathlib import Path

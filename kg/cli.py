@@ -22,6 +22,8 @@ console = Console(highlight=False, soft_wrap=True)
 
 PUBLISHED_HELP = "Publication date (YYYY-MM-DD) for inputs that carry none."
 WORKERS_HELP = "Worker processes (default 0 = one per core)."
+MODEL_HELP = ("spaCy pipeline to parse with: a package name or a folder "
+              "(default: $KG_MODEL, else en_core_web_sm or its PyPI re-upload).")
 
 
 class Problems:
@@ -50,7 +52,7 @@ def extract(
     sentences: bool = typer.Option(False, "--sentences", help="Every input line is one sentence."),
     published: Optional[str] = typer.Option(None, help=PUBLISHED_HELP),
     workers: int = typer.Option(0, help=WORKERS_HELP),
-    model: Optional[str] = typer.Option(None, help="spaCy model name or path."),
+    model: Optional[str] = typer.Option(None, help=MODEL_HELP),
     strict: bool = typer.Option(False, help="Stop at the first input problem."),
     events: bool = typer.Option(False, "--events",
                                 help="Only coded events (CAMEO), one line per event."),
@@ -101,7 +103,7 @@ def build(
     published: Optional[str] = typer.Option(None, help=PUBLISHED_HELP),
     workers: int = typer.Option(0, help="Worker processes (default 0 = one per core)."),
     dask: Optional[str] = typer.Option(None, help="Dask scheduler address (tcp://host:8786): extract on a cluster."),
-    model: Optional[str] = typer.Option(None, help="spaCy model name or path."),
+    model: Optional[str] = typer.Option(None, help=MODEL_HELP),
     html: bool = typer.Option(True, help="Write graph.html."),
     strict: bool = typer.Option(False, help="Stop at the first input problem."),
 ):

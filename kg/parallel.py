@@ -34,7 +34,9 @@ _SHARED: dict = {}
 
 def shared_extractor(model: str | None = None, *, events_only: bool = False):
     """One loaded Extractor per model (and mode) in this process: loading a pipeline takes seconds."""
-    key = (model, events_only)
+    from kg.nlp import resolve_model
+
+    key = (resolve_model(model), events_only)  # the default follows KG_MODEL
     if key not in _SHARED:
         from kg.extraction.extractor import Extractor
 
@@ -96,6 +98,11 @@ def extract_documents(documents: Iterable[Document], *, workers: int = 1, model:
         yield from chosen.extract_many(itertools.chain(head, documents))
         return
     documents = itertools.chain(head, documents)
+    from kg.nlp import check_model
+
+    # a model that cannot be found fails here, once: a worker whose initializer fails is
+    # replaced by the pool for ever
+    model = check_model(model)
     ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
     window = workers * 3
     # the workers load their pipelines while this process reads the input for the window

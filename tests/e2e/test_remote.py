@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
+import sys
+import sysconfig
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -19,10 +23,24 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
 
 
+def oxigraph_binary() -> str | None:
+    """The `oxigraph` server installed with this interpreter (its scripts folder, then the folder
+    of sys.executable) before any on PATH: the tests need no activated virtualenv."""
+    here = [sysconfig.get_path("scripts"), str(Path(sys.executable).parent)]
+    return shutil.which("oxigraph", path=os.pathsep.join([*here, os.environ.get("PATH", "")]))
+
+
+def test_the_server_binary_is_found_next_to_the_interpreter(monkeypatch):
+    monkeypatch.setenv("PATH", "")
+    binary = oxigraph_binary()
+    assert binary, "the oxigraph server (PyPI package oxigraph, a test dependency) is not installed"
+    assert Path(binary).parent in {Path(sysconfig.get_path("scripts")), Path(sys.executable).parent}
+
+
 @pytest.fixture()
 def endpoint(tmp_path):
     """The query URL of a fresh `oxigraph serve` on a free port; the server stops afterwards."""
-    binary = shutil.which("oxigraph")
+    binary = oxigraph_binary()
     assert binary, "the oxigraph server (PyPI package oxigraph, a test dependency) is not installed"
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -86,35 +86,25 @@ EVENT_LINES = [
     # and uncoded: Kenya made no statement
     ("Kenya opened a consulate in Uganda, the ministry said.", ("Kenya", None, "Uganda")),
     # an intent verb with a coded complement: the intended act is the event (a threat of force)
-    ("Iran vowed on Thursday to wage war on Israel.", ("Iran", "1384", "Israel")),
+    ("North Korea vowed to attack South Korea.", ("North Korea", "1384", "South Korea")),
     # a sum in any currency is money; a measure names what it measures
     ("Japan gave 5 million yen to Nepal.", ("Japan", "071", "Nepal")),
     ("Iran supplied a shipment of weapons to the Houthis.", ("Iran", "072", "Houthis")),
     # a place says where, the actor whom
-    ("Israeli soldiers beat up Palestinian detainees on the occupied West Bank.",
-     ("Israeli soldiers", "182", "Palestinian")),
+    ("Belarusian police beat protesters in a square in Minsk.",
+     ("Belarusian police", "182", "protesters")),
     # a protest's target is whom it is against, not where it is held
     ("Activists staged rallies in Gaza against Mahmoud Abbas.", ("Activists", "141", "Mahmoud Abbas")),
-    # "said they would": the speaker's own plan, an intent; intended force is a threat
-    ("Radical farmers said on Friday they would blockade Paris.", ("they", "1381", "Paris")),
-    # a target that is the source itself (its capital) is passed over
-    ("Iraq said it is prepared to impose martial law in Baghdad.", ("it", "1324", "martial law")),
-    # "it" is the speaker, Iraq's government; Baghdad is not the government itself
-    ("Iraq's government said it is prepared to impose martial law in Baghdad.",
-     ("it", "1324", "Baghdad")),
+    # "said it would": the speaker's own plan, an intent; intended force is a threat
+    ("Azerbaijan said on Friday that it would blockade Armenia.", ("Azerbaijan", "1381", "Armenia")),
     # the pronoun subject of what someone said is the speaker
-    ("Ivory Coast rebels rejected a peace plan from Senegal, and said they opposed the deployment "
-     "of peacekeepers in Abidjan.", ("Ivory Coast rebels", "127", "Senegal")),
-    # a hypothetical act is no event: the threat is
-    ("The Druze threatened to hold a strike unless Israel rescinded the annexation of the region.",
-     ("The Druze", "133", "Israel")),
-    # an attempt is an act, not an intention
-    ("Militants said they attempted to assassinate Prime Minister Iyad Allawi.",
-     ("they", "186", "Prime Minister Iyad Allawi")),
+    ("Houthi rebels rejected a truce plan from Oman, and said they opposed talks in Riyadh.",
+     ("Houthi rebels", "127", "Oman")),
+    # a hypothetical act is no event: the threat is, against whom the condition names
+    ("Truckers threatened to block the border unless Canada dropped the vaccine rules.",
+     ("Truckers", "133", "Canada")),
     # an event noun with its agent as modifier and its target after "against"
-    ("Palestinian riots against Israeli military policies are continuing.",
-     ("Palestinian", "145", "Israeli")),
-    ("Israel has strengthened its forces in Lebanon.", ("Israel", "154", "its forces in Lebanon")),
+    ("Kurdish riots against Turkish police are spreading.", ("Kurdish", "145", "Turkish police")),
     # an intent complement parsed as a purpose clause is still intended
     ("Ukrainian forces have sworn to fight Russia.", ("Ukrainian forces", "1384", "Russia")),
     # a common noun that names an agent stays the target
@@ -137,12 +127,44 @@ def test_events_mode_lines(events_extractor, sentence, line):
     assert [(e.subject.text, e.cameo, e.object.text if e.object else None) for e in events] == [line]
 
 
+def _lines(extractor, sentence):
+    events = extractor.extract(Document("t", sentence)).events
+    return [(e.subject.entity, e.cameo, e.object.text if e.object else None) for e in events]
+
+
+def test_a_pronoun_source_is_the_speaker(events_extractor):
+    # "it" in what a government said is that government; the city it acts on is the target
+    assert _lines(events_extractor, "Thailand's government said it was ready to impose martial law "
+                                    "in Bangkok.") == [("thailand-government", "1324", "Bangkok")]
+
+
+@pytest.mark.xfail(strict=True, reason="a capital that stands for the source is passed over and the "
+                                       "measure itself ('martial law') becomes the target")
+def test_a_measure_is_no_target(events_extractor):
+    lines = _lines(events_extractor, "Russia said it is prepared to impose martial law in Moscow.")
+    assert lines in ([("russia", "1324", "Moscow")], [("russia", "1324", None)])
+
+
+@pytest.mark.xfail(strict=True, reason="kg codes the act attempted (186 Assassinate)")
+def test_an_attempted_assassination_is_coded_as_an_attempt(events_extractor):
+    # CAMEO 185 Attempt to assassinate
+    lines = _lines(events_extractor, "Rebels said they attempted to assassinate President Salva Kiir.")
+    assert [(cameo, target) for _, cameo, target in lines] == [("185", "President Salva Kiir")]
+
+
+@pytest.mark.xfail(strict=True, reason="the source's own forces ('its forces') become the target")
+def test_forces_sent_abroad_target_the_host_country(events_extractor):
+    # CAMEO 154 Mobilize or increase armed forces: the forces are the source's own
+    assert _lines(events_extractor, "Russia has strengthened its forces in Belarus.") == [
+        ("russia", "154", "Belarus")]
+
+
 @pytest.mark.parametrize("sentence,lines", [
     # named partners joined by "and" are one event each
-    ("Egypt is about to restore diplomatic ties with Qatar and Turkey.",
-     [("Egypt", "064", "Qatar"), ("Egypt", "064", "Turkey")]),
+    ("Egypt signed trade agreements with Qatar and Turkey.",
+     [("Egypt", "057", "Qatar"), ("Egypt", "057", "Turkey")]),
     # conjoined subjects share the event
-    ("Japan and South Korea welcomed the resumption of talks with China.",
+    ("Japan and South Korea praised the resumption of talks with China.",
      [("Japan", "051", "China"), ("South Korea", "051", "China")]),
 ])
 def test_events_mode_one_event_per_actor(events_extractor, sentence, lines):
@@ -222,8 +244,8 @@ def test_prediction_by_others_is_no_event(events_extractor):
 
 
 def test_pronoun_subject_of_a_statement_is_the_speaker(default_extractor):
-    x = default_extractor.extract(Document("t", "Ivory Coast rebels rejected a Senegalese peace plan, "
-                                                "and said they opposed the deployment of peacekeepers."))
+    x = default_extractor.extract(Document("t", "Houthi rebels rejected a Saudi truce proposal, "
+                                                "and said they opposed the blockade of Hodeidah."))
     opposed = next(e for e in x.events if e.lemma == "oppose")
     assert opposed.subject.text == "they"
     assert opposed.subject.entity == next(e for e in x.events if e.lemma == "reject").subject.entity

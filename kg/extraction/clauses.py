@@ -149,7 +149,23 @@ def logical_subjects(verb: Token, depth: int = 0) -> tuple[list[Token], str]:
         return heads, "participle" if heads else "none"
     if verb.dep_ == "acl" and verb.tag_ == "VBG" and head.pos_ in {"NOUN", "PROPN"}:
         return [head], "participle"
+    if main_verb_read_as_modifier(verb):
+        return [head], "explicit"
     return [], "none"
+
+
+def main_verb_read_as_modifier(verb: Token) -> bool:
+    """A main verb the parser hung on the sentence's first name as a modifier.
+
+    "Trump called Putin on Thursday" can come out as a noun phrase ("Trump, called Putin"): a
+    past-tense verb right after a name that heads the whole sentence, with an object and no
+    comma or by-phrase, is that name's act, not a reduced passive.
+    """
+    head = verb.head
+    return (verb.dep_ == "acl" and verb.tag_ in {"VBN", "VBD"} and head.dep_ == "ROOT"
+            and head.pos_ == "PROPN" and verb.i == head.i + 1
+            and any(c.dep_ in {"dobj", "oprd"} for c in verb.children)
+            and not any(c.dep_ == "agent" for c in verb.children))
 
 
 def _recipients(verb: Token, obj: Token) -> list[tuple[Token, Token]]:

@@ -311,6 +311,29 @@ CASES = [
         """,
         [('Mr. Boyd', 'resigned', None, 'intransitive', False)],
     ),
+    (
+        # a main verb parsed as a modifier of the first name ("Trump, called Putin") is its act
+        """
+        Trump Trump PROPN NNP 0 ROOT B-PERSON
+        called call VERB VBN -1 acl O
+        Putin Putin PROPN NNP -1 oprd B-PERSON
+        on on ADP IN -2 prep O
+        Thursday Thursday PROPN NNP -1 pobj B-DATE
+        . . PUNCT . -5 punct O
+        """,
+        [('Trump', 'called', 'Putin', 'svo', False)],
+    ),
+    (
+        # a real reduced passive keeps its reading: set off by a comma, or read with a by-phrase
+        """
+        Kyiv Kyiv PROPN NNP 0 ROOT B-GPE
+        , , PUNCT , -1 punct O
+        shelled shell VERB VBN -2 acl O
+        by by ADP IN -1 agent O
+        Russia Russia PROPN NNP -1 pobj B-GPE
+        """,
+        [('Russia', 'shelled by', 'Kyiv', 'reduced-passive', False)],
+    ),
 ]
 
 

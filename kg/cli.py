@@ -260,7 +260,7 @@ def viz(
 def export_(
     store: str = typer.Argument(..., help="Store directory, build folder, RDF file or endpoint URL."),
     fmt: Optional[str] = typer.Option(None, "--format", "-f",
-                                      help="ttl, trig, nt, nq, jsonld, graphml or csv (one row per event)."),
+                                      help="ttl, trig, nt, nq, jsonld, graphml, csv (one row per event) or geojson (located events)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o",
                                        help="Output file (its extension picks the format when --format is not given); default stdout."),
 ):

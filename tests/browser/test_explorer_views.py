@@ -9,8 +9,8 @@ from rdflib import RDF, RDFS, XSD, Literal
 from kg.errors import KGError
 from kg.export.html import show, to_html, write_html
 from kg.namespaces import DOC, ENT, EVT, GEO, KG
-from tests.browser.test_explorer import HOSTILE_LABEL, HOSTILE_SENTENCE, open_page
-from tests.unit.test_graph import DOCUMENTS, ENTITIES, EVENTS, build_dataset
+from tests.browser.test_explorer import HOSTILE_LABEL, HOSTILE_SENTENCE, hostile_sample, open_page
+from tests.unit.test_graph import DOCUMENTS, build_dataset
 
 pytestmark = pytest.mark.browser
 
@@ -214,12 +214,7 @@ def test_show_passes_the_view_and_rejects_an_unknown_one():
 
 
 def test_hostile_names_and_sentences_stay_text_in_every_view(page, tmp_path):
-    entities = dict(ENTITIES)
-    entities["vladimir-putin"] = (HOSTILE_LABEL, "Person", ("Putin",), None, "russia")
-    events = [
-        (eid, doc, s, lemma, o, dict(opts, evidence=HOSTILE_SENTENCE) if s == "vladimir-putin" else opts)
-        for eid, doc, s, lemma, o, opts in EVENTS
-    ]
+    entities, events = hostile_sample()
     path = tmp_path / "hostile.html"
     write_html(located_dataset(entities, events, place_label=HOSTILE_LABEL), path, title=HOSTILE_LABEL)
     open_page(page, path)

@@ -21,7 +21,7 @@ from pyvis.network import Network
 
 from kg.errors import KGError
 from kg.files import atomic_write
-from kg.export.views import VIEWS, entity_countries, places, quad_class, view_payload
+from kg.export.views import VIEWS, entity_countries, place_table, places, quad_class, view_payload
 from kg.graph import date_interval, ego_graph, filter_graph, layout_positions, to_networkx
 
 PHYSICS_LIMIT = 300  # above this many entities the layout is precomputed and physics is off
@@ -128,14 +128,13 @@ def _node_records(g: nx.MultiDiGraph, positions: dict | None) -> list[dict[str, 
     return records
 
 
-def _edge_records(g: nx.MultiDiGraph, curved: bool) -> list[dict[str, Any]]:
+def _edge_records(g: nx.MultiDiGraph, curved: bool, at: dict[str, int]) -> list[dict[str, Any]]:
     records = []
     ordered = sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))
     pairs: dict[tuple[str, str], int] = defaultdict(int)
     for u, v, _, _ in ordered:
         pairs[min(u, v), max(u, v)] += 1
     seen: dict[tuple[str, str], int] = defaultdict(int)
-    located = g.graph.get("places", {})
     for u, v, key, d in ordered:
         relation = d.get("relation") or d.get("label") or "related to"
         modality = d.get("modality") or "asserted"
@@ -166,10 +165,8 @@ def _edge_records(g: nx.MultiDiGraph, curved: bool) -> list[dict[str, Any]]:
             "color": NEGATED_COLOUR if negated else EDGE_COLOUR,
             "gs": d.get("goldstein"),
             "quad": quad_class(cameo),
+            "at": at.get(d.get("location")),
         }
-        place = located.get(d.get("location"))
-        if place:
-            record.update(place=place["place"], lat=place["lat"], lon=place["lon"], piso=place["iso"])
         pair = (min(u, v), max(u, v))
         if curved and pairs[pair] > 1:
             # parallel events between one pair would otherwise be drawn on top of each other;
@@ -298,7 +295,8 @@ def _page(g: nx.MultiDiGraph, title: str, view: str = "graph") -> str:
     physics = g.number_of_nodes() <= PHYSICS_LIMIT
     positions = None if physics else layout_positions(g)
     nodes = _node_records(g, positions)
-    edges = _edge_records(g, curved=physics)
+    at, located = place_table(g)
+    edges = _edge_records(g, curved=physics, at=at)
     payload = {
         "nodes": nodes,
         "edges": edges,
@@ -306,6 +304,7 @@ def _page(g: nx.MultiDiGraph, title: str, view: str = "graph") -> str:
         "cameoRoots": CAMEO_ROOTS,
         "physics": physics,
         "focus": g.graph.get("focus"),
+        "places": located,
         **view_payload(view),
     }
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", heading="")

@@ -201,12 +201,12 @@
         if (!c || (k === 1 && c === a)) return;
         (byIso[c] = byIso[c] || []).push(e);
       });
-      if (e.lat !== undefined && e.lon !== undefined) {
-        var key = e.lat + "," + e.lon;
-        (points[key] = points[key] || { lat: e.lat, lon: e.lon, place: e.place, events: [] }).events.push(e);
+      if (e.at !== undefined) {
+        var at = data.places[e.at];
+        (points[e.at] = points[e.at] || { lat: at.lat, lon: at.lon, place: at.place, events: [] }).events.push(e);
       }
     });
-    return { byIso: byIso, points: Object.keys(points).sort().map(function (k) { return points[k]; }) };
+    return { byIso: byIso, points: Object.keys(points).map(function (k) { return points[k]; }) };
   }
   function drawMap(pane, events) {
     var index = mapIndex(events), byIso = index.byIso;

@@ -231,3 +231,18 @@ def test_hostile_names_and_sentences_stay_text_in_every_view(page, tmp_path):
     page.wait_for_timeout(300)
     assert page.evaluate("document.querySelectorAll('img, b, #kg-panel script, .kg-view script').length") == 0
     assert_clean(page)
+
+
+@pytest.mark.server
+def test_the_server_explorer_has_the_views(page):
+    from tests.unit.test_server import running
+
+    with running() as server:
+        page.goto(server.url + "explorer")
+        page.wait_for_selector("#mynetwork canvas")
+        for view, mark in (("timeline", ".kg-bar"), ("map", ".kg-country"), ("matrix", ".kg-cell")):
+            page.click(f"#kg-views button[data-view='{view}']")
+            page.wait_for_selector(f"#kg-{view}[data-rendered]")
+            assert page.locator(mark).count() > 0, view
+        assert page.errors == []
+        assert all(url.startswith(server.url) for url in page.requests)

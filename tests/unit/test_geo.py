@@ -147,3 +147,20 @@ def test_worldshapes_names_a_bad_source(tmp_path):
     bad.write_bytes(b"not a shapefile")
     with pytest.raises(KGError, match="bad.shp"):
         convert(bad, tmp_path / "out.json")
+
+
+def test_cli_exports_geojson_and_writes_a_page_opening_on_the_map(capsys, monkeypatch, store, tmp_path):
+    from kg.export.formats import write_graph
+    from tests.e2e.test_cli import run
+
+    trig = tmp_path / "graph.trig"
+    write_graph(store, trig, "trig")
+    code, out, err = run(capsys, monkeypatch, "export", trig, "--format", "geojson")
+    assert code == 0, err
+    assert len(json.loads(out)["features"]) == 2
+    page = tmp_path / "map.html"
+    code, out, err = run(capsys, monkeypatch, "viz", trig, "--out", page, "--view", "map")
+    assert code == 0, err
+    assert '"view":"map"' in page.read_text(encoding="utf-8")
+    code, out, err = run(capsys, monkeypatch, "viz", trig, "--out", page, "--view", "globe")
+    assert code != 0 and "unknown view 'globe'" in err

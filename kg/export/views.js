@@ -95,7 +95,7 @@
   }
   function drawTimeline(pane, events) {
     var t = timelineBins(events), unit = t.unit, bins = t.bins;
-    var note = plural(events.length - t.undated, "dated event") + " per " + unit +
+    var note = plural(events.length - t.undated, "dated event") + ", counted by " + unit +
       (t.undated ? " (" + t.undated + " undated left out)" : "") +
       ". Drag across the chart to set the dates of every view; click a bar to list its events.";
     var area = frame(pane, note);
@@ -149,25 +149,30 @@
     svg("line", { x1: x, x2: x + 16, y1: 13, y2: 13, "class": "kg-gs-line" }, root);
     svgText(root, x + 20, 17, "mean Goldstein (right axis)");
   }
-  // a drag selects whole bins and sets the shared date filter; a click lists a bar's events
+  // a drag selects whole bins and sets the shared date filter; a click lists a bar's events.
+  // The pointer is captured so that a drag ending outside the chart still ends the brush.
   function brush(root, m, pw, ph, bins, unit) {
-    var band = svg("rect", { y: m.t, height: ph, width: 0, "class": "kg-brush" }, root), start = null;
+    var band = svg("rect", { y: m.t, height: ph, width: 0, "class": "kg-brush" }, root), start = null, bar = null;
     function localX(event) { return event.clientX - root.getBoundingClientRect().left; }
     function binAt(x) { return Math.max(0, Math.min(bins.length - 1, Math.floor((x - m.l) / (pw / bins.length)))); }
-    root.addEventListener("mousedown", function (event) { start = localX(event); event.preventDefault(); });
-    root.addEventListener("mousemove", function (event) {
+    root.addEventListener("pointerdown", function (event) {
+      start = localX(event);
+      bar = event.target.closest ? event.target.closest(".kg-bar") : null;
+      root.setPointerCapture(event.pointerId);
+      event.preventDefault();
+    });
+    root.addEventListener("pointermove", function (event) {
       if (start === null) return;
       var x = localX(event);
       band.setAttribute("x", Math.min(start, x));
       band.setAttribute("width", Math.abs(x - start));
     });
-    root.addEventListener("mouseup", function (event) {
+    root.addEventListener("pointerup", function (event) {
       if (start === null) return;
       var x = localX(event), from = start;
       start = null;
       band.setAttribute("width", 0);
       if (Math.abs(x - from) < 4) {
-        var bar = event.target.closest ? event.target.closest(".kg-bar") : null;
         if (!bar) return;
         var bin = bins[+bar.getAttribute("data-bin")], q = +bar.getAttribute("data-quad");
         kg.showEvents(binTitle(unit, bin) + " · " + quadName(q), ids(bin.byQuad[q]));

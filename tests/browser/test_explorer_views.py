@@ -84,7 +84,7 @@ def test_timeline_stacks_bars_by_quad_class_with_a_goldstein_line(page, views_pa
     bars = page.evaluate("[...document.querySelectorAll('.kg-bar')].map(b => [b.dataset.bin, b.dataset.quad])")
     assert sorted(bars) == sorted([["0", "4"], ["31", "1"], ["33", "1"], ["33", "3"], ["33", "4"]])
     assert page.locator(".kg-gs").count() == 2  # months with a Goldstein score
-    assert "per month" in page.text_content("#kg-timeline") and "1 undated" in page.text_content("#kg-timeline")
+    assert "counted by month" in page.text_content("#kg-timeline") and "1 undated" in page.text_content("#kg-timeline")
     assert_clean(page)
 
 
@@ -120,7 +120,7 @@ def test_brushing_the_timeline_filters_every_view(page, views_page):
     brush(page, ".kg-bar[data-bin='31']", ".kg-bar[data-bin='33'][data-quad='4']")
     assert page.input_value("#kg-from") == "2024-09-01" and page.input_value("#kg-to") == "2024-11-30"
     assert "5 of 7 events" in page.text_content("#kg-status")  # the graph view is filtered too
-    assert "per day" in page.text_content("#kg-timeline")  # a shorter span, finer bins
+    assert "counted by day" in page.text_content("#kg-timeline")  # a shorter span, finer bins
     switch(page, "map")
     assert (country_count(page, "RUS"), country_count(page, "UKR")) == (4, 3)  # e6 (2022) and undated e7 left
     switch(page, "matrix")
@@ -246,3 +246,21 @@ def test_the_server_explorer_has_the_views(page):
             assert page.locator(mark).count() > 0, view
         assert page.errors == []
         assert all(url.startswith(server.url) for url in page.requests)
+
+
+@pytest.mark.slow
+def test_ten_thousand_entities_every_view_draws_and_the_page_stays_small(page, tmp_path):
+    from benchmarks.bench_views import synthetic_graph
+
+    path = tmp_path / "big.html"
+    write_html(synthetic_graph(10_000, 30_000), path)
+    size = path.stat().st_size
+    assert size < 15_000_000
+    open_page(page, path)
+    for view, mark in (("timeline", ".kg-bar"), ("map", ".kg-point"), ("matrix", ".kg-cell")):
+        switch(page, view)
+        assert page.locator(mark).count() > 0, view
+    assert page.locator(".kg-country[data-count='0']").count() < 20  # events everywhere
+    # figures only (benchmarks/bench_views.py measures the time to draw each view)
+    print(f"10,000 entities / 30,000 events: page {size / 1e6:.1f} MB")
+    assert_clean(page)

@@ -55,3 +55,25 @@ def test_view_payload_rejects_an_unknown_view():
     assert view_payload("map")["view"] == "map"
     with pytest.raises(KGError, match="unknown view 'globe'"):
         view_payload("globe")
+
+
+def test_page_data_carries_what_the_views_draw():
+    import html
+    import json
+    import re
+
+    from kg.export.html import to_html
+
+    g = sample()
+    g.nodes["troops"]["country"] = "ru"
+    g.edges["putin", "troops", "e1"].update(cameo="190", goldstein=-10.0)
+    page = to_html(g, view="timeline")
+    data = json.loads(html.unescape(re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.S)[1]))
+    assert data["view"] == "timeline" and data["quads"]["4"] == "Material conflict"
+    edges = {e["id"]: e for e in data["edges"]}
+    assert (edges["e1"]["quad"], edges["e1"]["gs"], edges["e1"]["at"]) == (4, -10.0, 0)
+    assert "at" not in edges["e2"]  # its place is unknown
+    assert data["places"] == [{"place": "Kyiv", "lat": 50.4547, "lon": 30.5238, "iso": "UKR"}]
+    assert {n["id"]: n.get("iso") for n in data["nodes"]}["putin"] == "RUS"
+    assert len(data["world"]) > 150
+    assert re.findall(r'<button type="button" data-view="(\w+)"', page) == ["graph", "timeline", "map", "matrix"]

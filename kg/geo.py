@@ -89,13 +89,17 @@ def _geonames() -> Any:
 
 @cache
 def _cities() -> dict[str, list[dict[str, Any]]]:
-    """Casefolded city names and alternate names -> cities, most populous first."""
+    """Casefolded city names and ASCII alternate names ("Kiev") -> cities, in no order.
+
+    Alternate names in other scripts are left out: they cost most of the index and English
+    news names places in Latin letters.
+    """
     index: dict[str, list[dict[str, Any]]] = {}
     for city in _geonames().get_cities().values():
-        for name in {city["name"], *city.get("alternatenames", ())}:
-            index.setdefault(name.casefold(), []).append(city)
-    for found in index.values():
-        found.sort(key=lambda c: (-c["population"], c["geonameid"]))
+        names = {city["name"].casefold()}
+        names.update(n.casefold() for n in city.get("alternatenames", ()) if n.isascii())
+        for name in names:
+            index.setdefault(name, []).append(city)
     return index
 
 
@@ -126,7 +130,7 @@ def locate(name: str, country: str | None = None) -> Place | None:
     if code is not None and code in _countries():
         shape = _countries()[code]
         return Place(shape["lat"], shape["lon"], code, shape["name"])
-    cities = _cities().get(name.strip().casefold(), [])
+    cities = sorted(_cities().get(name.strip().casefold(), []), key=lambda c: (-c["population"], c["geonameid"]))
     wanted = _alpha2(country_code(country) or "") if country else None
     chosen = next((c for c in cities if c["countrycode"] == wanted), cities[0] if cities else None)
     if chosen is None:

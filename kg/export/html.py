@@ -21,7 +21,7 @@ from pyvis.network import Network
 
 from kg.errors import KGError
 from kg.files import atomic_write
-from kg.export.views import VIEWS, entity_countries, place_table, places, quad_class, view_payload
+from kg.export.views import entity_countries, place_table, places, quad_class, view_buttons, view_panes, view_payload
 from kg.graph import date_interval, ego_graph, filter_graph, layout_positions, to_networkx
 
 PHYSICS_LIMIT = 300  # above this many entities the layout is precomputed and physics is off
@@ -234,13 +234,10 @@ def _controls(nodes: list[dict], edges: list[dict], title: str) -> str:
     cameo = "".join(f'<option value="{esc(r)}">{esc(r)} {esc(CAMEO_ROOTS[r])}</option>' for r in roots)
     plovers = sorted({e["plover"] for e in edges if e.get("plover")})
     plover = "".join(f'<option value="{esc(p)}">{esc(p)}</option>' for p in plovers)
-    views = "".join(
-        f'<button type="button" data-view="{v}" aria-pressed="false">{v.title()}</button>' for v in VIEWS
-    )
     return (
         '<header id="kg-bar">'
         f'<h1 id="kg-title">{esc(title)}</h1>'
-        f'<nav id="kg-views" aria-label="Views">{views}</nav>'
+        f"{view_buttons()}"
         '<form id="kg-search-form" role="search">'
         '<input id="kg-search" type="search" placeholder="Find an entity" aria-label="Find an entity">'
         '<button type="submit">Find</button></form>'
@@ -270,13 +267,6 @@ def _legend(nodes: list[dict]) -> str:
         "<li>node size: number of events</li>"
     )
     return f'<div id="kg-legend"><strong>Legend</strong><ul>{items}</ul><ul>{lines}</ul></div>'
-
-
-def _view_panes() -> str:
-    """Empty containers of the Timeline, Map and Matrix views, filled by views.js."""
-    return "".join(
-        f'<section id="kg-{v}" class="kg-view" aria-label="{v.title()}" hidden></section>' for v in VIEWS[1:]
-    )
 
 
 def _asset(name: str) -> str:
@@ -332,7 +322,7 @@ def _page(g: nx.MultiDiGraph, title: str, view: str = "graph") -> str:
         r'<div id="mynetwork" class="card-body"></div>',
         '<div id="mynetwork"></div>'
         '<aside id="kg-panel" hidden><button id="kg-close" type="button" aria-label="Close">'
-        '×</button><div id="kg-panel-body"></div></aside>' + _legend(nodes) + _view_panes(),
+        '×</button><div id="kg-panel-body"></div></aside>' + _legend(nodes) + view_panes(),
     )
     page = _swap(
         page,

@@ -106,6 +106,21 @@ def place_table(g: nx.MultiDiGraph) -> tuple[dict[str, int], list[dict[str, Any]
     return {iri: i for i, iri in enumerate(used)}, rows
 
 
+def view_buttons() -> str:
+    """The Graph / Timeline / Map / Matrix switch of the page header."""
+    buttons = "".join(
+        f'<button type="button" data-view="{v}" aria-pressed="false">{v.title()}</button>' for v in VIEWS
+    )
+    return f'<nav id="kg-views" aria-label="Views">{buttons}</nav>'
+
+
+def view_panes() -> str:
+    """Empty containers of the Timeline, Map and Matrix views, filled by views.js."""
+    return "".join(
+        f'<section id="kg-{v}" class="kg-view" aria-label="{v.title()}" hidden></section>' for v in VIEWS[1:]
+    )
+
+
 def view_payload(start: str) -> dict[str, Any]:
     """What every page carries for the views besides nodes and edges: the map and the classes."""
     if start not in VIEWS:

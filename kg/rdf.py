@@ -23,7 +23,7 @@ from rdflib.store import Store
 from rdflib.term import Node
 
 from kg.errors import StoreError
-from kg.geo import locate
+from kg.geo import country_code, locate
 from kg.namespaces import CAMEO, DOC, ENT, EVT, GEO, KG, PLOVER, REL, WD
 from kg.types import Entity, Event, Extraction, Mention
 
@@ -197,20 +197,27 @@ def _entity_triples(entity: Entity) -> Iterable[Triple]:
 
 
 def _place_triples(extraction: Extraction) -> Iterable[Triple]:
-    """WGS84 coordinates and ISO country of every entity named as an event's place."""
+    """WGS84 coordinates and ISO country of every entity named as an event's place.
+
+    A place with no country of its own is linked (``kg:country``) to the document's entity
+    for the country the gazetteer puts it in, when the document has one.
+    """
     entities = {entity.id: entity for entity in extraction.entities}
+    countries = {country_code(e.name): e.id for e in extraction.entities if e.type == "Country"}
     places = {e.location.entity for e in extraction.events if e.location and e.location.entity}
     for place_id in sorted(places):
-        entity = entities.get(place_id)
-        name = entity.name if entity else place_id
-        country = entities.get(entity.country) if entity and entity.country else None
-        found = locate(name, country.name if country else entity.country if entity else None)
+        entity = entities.get(place_id) or Entity(place_id, place_id, "Location")
+        home = entities.get(entity.country or "")
+        found = locate(entity.name, home.name if home else entity.country)
         if found is None:
             continue
         node = entity_iri(place_id)
         yield node, GEO.lat, _decimal(found.lat, 5)
         yield node, GEO.long, _decimal(found.long, 5)
         yield node, KG.countryCode, Literal(found.country)
+        country = countries.get(found.country)
+        if entity.country is None and country not in (None, place_id):
+            yield node, KG.country, entity_iri(country)
 
 
 def _document_triples(extraction: Extraction) -> Iterable[Triple]:

@@ -88,6 +88,15 @@ def test_every_event_place_gets_wgs84_coordinates_and_its_country():
     assert not any(s == ENT["russia"] and p == GEO.lat for s, p, _ in triples)
 
 
+def test_a_place_without_a_country_is_linked_to_the_documents_country():
+    extraction = located_extraction()
+    lone_kyiv = Entity("kyiv", "Kyiv", "GeopoliticalEntity")
+    entities = tuple(lone_kyiv if e.id == "kyiv" else e for e in extraction.entities)
+    triples = set(to_triples(Extraction(extraction.document, extraction.sentences, (), entities, extraction.events)))
+    assert (ENT["kyiv"], KG.country, ENT["ukraine"]) in triples
+    assert not any(s == ENT["ukraine"] and p == KG.country for s, p, _ in triples)  # not its own country
+
+
 def test_networkx_view_reads_coordinates(store):
     g = to_networkx(store)
     kyiv = g.nodes[str(ENT["kyiv"])]

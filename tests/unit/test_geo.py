@@ -173,3 +173,19 @@ def test_cli_exports_geojson_and_writes_a_page_opening_on_the_map(capsys, monkey
     assert '"view":"map"' in page.read_text(encoding="utf-8")
     code, out, err = run(capsys, monkeypatch, "viz", trig, "--out", page, "--view", "globe")
     assert code != 0 and "unknown view 'globe'" in err
+
+
+def test_located_places_conform_to_the_shapes_and_a_bad_latitude_does_not():
+    from rdflib import Graph
+
+    from kg.resources import data_dir
+    from tests.unit.test_ontology import validate
+
+    shapes = Graph().parse(data_dir("ontologies") / "shapes.ttl", format="turtle")
+    graph = Graph()
+    for triple in to_triples(located_extraction()):
+        graph.add(triple)
+    assert validate(graph, shapes) == []
+    graph.set((ENT["kyiv"], GEO.lat, Literal("123.5", datatype=XSD.decimal)))
+    problems = validate(graph, shapes)
+    assert len(problems) == 1 and "wgs84_pos#lat" in problems[0], problems

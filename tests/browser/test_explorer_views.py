@@ -181,6 +181,20 @@ def test_matrix_cells_are_sized_and_coloured_and_list_their_events(page, views_p
     assert_clean(page)
 
 
+def test_the_event_and_type_filters_apply_to_every_view(page, views_page):
+    open_page(page, views_page)
+    switch(page, "matrix")
+    page.select_option("#kg-cameo", "19")
+    assert page.locator(".kg-cell").count() == 2  # Ukraine -> Russia (190), Russia -> Ukraine (192)
+    switch(page, "timeline")
+    assert page.evaluate("[...document.querySelectorAll('.kg-bar')].map(b => b.dataset.quad)") == ["4", "4"]
+    page.click("#kg-reset")
+    page.uncheck("#kg-types input[value='Person']")
+    switch(page, "map")
+    assert country_count(page, "USA") == 0 and country_count(page, "RUS") == 3  # e4, e6, e7 remain
+    assert_clean(page)
+
+
 def test_the_selected_entity_is_shared_by_the_views(page, views_page):
     open_page(page, views_page)
     page.fill("#kg-search", "putin")

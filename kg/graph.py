@@ -104,9 +104,9 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     """Entities as nodes and one edge per event whose actor and target are both entities.
 
     Node ids are entity IRIs (attributes ``label, type, country, wikidata, aliases, role,
-    sector``, and for located places ``lat, long, country_code``); edge keys are event IRIs (attributes ``relation`` (lemma), ``label`` (as
-    written), ``date, cameo, plover, negated, modality, confidence, evidence, document,
-    attributed_to`` and a few more). Documents are kept in ``g.graph["documents"]``.
+    sector``, and ``lat, long, country_code`` for located places); edge keys are event IRIs
+    (attributes ``relation`` (lemma), ``label`` (as written), ``date, cameo, plover, negated,
+    modality, confidence, evidence, document, attributed_to`` and a few more). Documents are kept in ``g.graph["documents"]``.
 
     Example:
         >>> g = to_networkx(dataset)
@@ -156,6 +156,7 @@ def _entity_attrs(iri: str, props: dict) -> dict[str, Any]:
 
 
 def _number(value: Any) -> float | None:
+    """A literal as a float; None when absent or not a number."""
     value = _literal_value(value)
     try:
         return None if value is None else float(value)

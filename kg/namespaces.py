@@ -99,6 +99,7 @@ class GEO(DefinedNamespace):
     lat: URIRef
     long: URIRef
 
+
 PREFIXES = {
     "kg": KG._NS,
     "ent": ENT,

@@ -62,20 +62,24 @@
     if (unit === "day") return d;
     if (unit === "week") return d - ((d + 3) % 7);  // Mondays (day 0 was a Thursday)
     var t = new Date(d * DAY);
-    return Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), 1) / DAY;
+    return Date.UTC(t.getUTCFullYear(), unit === "year" ? 0 : t.getUTCMonth(), 1) / DAY;
   }
   function binEnd(unit, start) {
     if (unit === "day") return start + 1;
     if (unit === "week") return start + 7;
     var t = new Date(start * DAY);
+    if (unit === "year") return Date.UTC(t.getUTCFullYear() + 1, 0, 1) / DAY;
     return Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 1) / DAY;
   }
   function timelineBins(events) {
     var dated = events.filter(function (e) { return e.dmin; });
     if (!dated.length) return { unit: "day", bins: [], undated: events.length };
     var days = dated.map(function (e) { return dayNumber(e.dmin); });
-    var lo = Math.min.apply(null, days), hi = Math.max.apply(null, days), span = hi - lo;
-    var unit = span <= 92 ? "day" : span <= 731 ? "week" : "month";
+    var lo = days.reduce(function (a, b) { return Math.min(a, b); }), span;
+    var hi = days.reduce(function (a, b) { return Math.max(a, b); });
+    span = hi - lo;
+    // about 100 bars at most, a bar a year for the odd source that spans centuries
+    var unit = span <= 92 ? "day" : span <= 731 ? "week" : span <= 3653 ? "month" : "year";
     var bins = [], index = {};
     for (var s = binStart(unit, lo); s <= hi; s = binEnd(unit, s)) {
       index[s] = bins.length;
@@ -91,7 +95,7 @@
   }
   function binTitle(unit, bin) {
     var first = isoDay(bin.start);
-    return unit === "day" ? first : unit === "week" ? "Week of " + first : first.slice(0, 7);
+    return unit === "day" ? first : unit === "week" ? "Week of " + first : first.slice(0, unit === "year" ? 4 : 7);
   }
   function drawTimeline(pane, events) {
     var t = timelineBins(events), unit = t.unit, bins = t.bins;

@@ -10,7 +10,7 @@ from kg.errors import KGError
 from kg.export.html import show, to_html, write_html
 from kg.namespaces import DOC, ENT, EVT, GEO, KG
 from tests.browser.test_explorer import HOSTILE_LABEL, HOSTILE_SENTENCE, hostile_sample, open_page
-from tests.unit.test_graph import DOCUMENTS, build_dataset
+from tests.unit.test_graph import DOCUMENTS, EVENTS, build_dataset
 
 pytestmark = pytest.mark.browser
 
@@ -85,6 +85,20 @@ def test_timeline_stacks_bars_by_quad_class_with_a_goldstein_line(page, views_pa
     assert sorted(bars) == sorted([["0", "4"], ["31", "1"], ["33", "1"], ["33", "3"], ["33", "4"]])
     assert page.locator(".kg-gs").count() == 2  # months with a Goldstein score
     assert "counted by month" in page.text_content("#kg-timeline") and "1 undated" in page.text_content("#kg-timeline")
+    assert_clean(page)
+
+
+def test_a_timeline_over_decades_counts_by_year(page, tmp_path):
+    events = EVENTS + [("e9", "d2", "russia", "attack", "ukraine",
+                        dict(date="1990-05-01", cameo="190", evidence="An old clash."))]
+    path = tmp_path / "decades.html"
+    write_html(located_dataset(events=events), path)
+    open_page(page, path)
+    switch(page, "timeline")
+    assert "counted by year" in page.text_content("#kg-timeline")
+    assert page.evaluate("Math.max(...[...document.querySelectorAll('.kg-bar')].map(b => +b.dataset.bin))") == 34
+    page.click(".kg-bar[data-bin='0']")
+    assert page.text_content("#kg-panel h2") == "1990 · Material conflict" and "An old clash." in panel_text(page)
     assert_clean(page)
 
 

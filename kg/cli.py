@@ -244,6 +244,7 @@ def viz(
     types: Optional[str] = typer.Option(None, help="Entity types to keep, comma-separated (Person,Country)."),
     max_nodes: Optional[int] = typer.Option(None, "--max-nodes", help="Keep only the best-connected entities."),
     title: str = typer.Option("kg", help="Page title."),
+    view: str = typer.Option("graph", help="The view the page opens on: graph, timeline, map or matrix."),
 ):
     """Write the offline HTML explorer of a store (or of one entity's neighbourhood)."""
     from kg.export.html import write_html
@@ -252,7 +253,7 @@ def viz(
         raise KGError(f"--hops must be 0 or more, got {hops}")
     wanted = [t.strip() for t in types.split(",") if t.strip()] if types else None
     summary = write_html(_open_for_reading(store), out, focus=focus, hops=hops, since=since,
-                         until=until, types=wanted, max_nodes=max_nodes, title=title)
+                         until=until, types=wanted, max_nodes=max_nodes, title=title, view=view)
     console.print(f"entities {summary['nodes']}  events {summary['edges']}  "
                   f"left out {summary['nodes_left_out']} entities, {summary['edges_left_out']} events", markup=False)
     console.print(f"  html   {out}", markup=False)
@@ -262,7 +263,7 @@ def viz(
 def export_(
     store: str = typer.Argument(..., help="Store directory, build folder, RDF file or endpoint URL."),
     fmt: Optional[str] = typer.Option(None, "--format", "-f",
-                                      help="ttl, trig, nt, nq, jsonld, graphml or csv (one row per event)."),
+                                      help="ttl, trig, nt, nq, jsonld, graphml, csv (one row per event) or geojson (located events)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o",
                                        help="Output file (its extension picks the format when --format is not given); default stdout."),
 ):

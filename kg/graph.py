@@ -18,7 +18,7 @@ from rdflib.graph import ConjunctiveGraph, Dataset
 from rdflib.namespace import OWL, SKOS
 
 from kg.errors import KGError
-from kg.namespaces import CAMEO, ENT, KG, PLOVER, REL, WD
+from kg.namespaces import CAMEO, ENT, GEO, KG, PLOVER, REL, WD
 
 _KG_NS = str(KG._NS)
 
@@ -104,9 +104,9 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     """Entities as nodes and one edge per event whose actor and target are both entities.
 
     Node ids are entity IRIs (attributes ``label, type, country, wikidata, aliases, role,
-    sector``); edge keys are event IRIs (attributes ``relation`` (lemma), ``label`` (as
-    written), ``date, cameo, plover, negated, modality, confidence, evidence, document,
-    attributed_to`` and a few more). Documents are kept in ``g.graph["documents"]``.
+    sector``, and ``lat, long, country_code`` for located places); edge keys are event IRIs
+    (attributes ``relation`` (lemma), ``label`` (as written), ``date, cameo, plover, negated,
+    modality, confidence, evidence, document, attributed_to`` and a few more). Documents are kept in ``g.graph["documents"]``.
 
     Example:
         >>> g = to_networkx(dataset)
@@ -149,7 +149,19 @@ def _entity_attrs(iri: str, props: dict) -> dict[str, Any]:
         "aliases": tuple(sorted({str(a) for a in props.get(SKOS.altLabel, ())})),
         "role": _text(_first(props, KG.role)),
         "sector": _text(_first(props, KG.sector)),
+        "lat": _number(_first(props, GEO.lat)),
+        "long": _number(_first(props, GEO.long)),
+        "country_code": _text(_first(props, KG.countryCode)),
     }
+
+
+def _number(value: Any) -> float | None:
+    """A literal as a float; None when absent or not a number."""
+    value = _literal_value(value)
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _document_attrs(iri: str, props: dict) -> dict[str, Any]:
@@ -173,10 +185,8 @@ def _event_attrs(props: dict) -> dict[str, Any]:
     attrs["plover"] = _local(_first(props, KG.plover), PLOVER)
     attrs["negated"] = bool(_literal_value(_first(props, KG.negated)) or False)
     attrs["modality"] = attrs["modality"] or "asserted"
-    confidence = _literal_value(_first(props, KG.confidence))
-    attrs["confidence"] = None if confidence is None else float(confidence)
-    goldstein = _literal_value(_first(props, KG.goldstein))
-    attrs["goldstein"] = None if goldstein is None else float(goldstein)
+    attrs["confidence"] = _number(_first(props, KG.confidence))
+    attrs["goldstein"] = _number(_first(props, KG.goldstein))
     attrs["document"] = _text(_first(props, KG.document))
     attributed = _first(props, KG.attributedTo)
     attrs["attributed_to"] = _text(attributed) or attrs["attribution_text"]

@@ -67,6 +67,7 @@ class KG(DefinedNamespace):
 
     # entity properties
     country: URIRef
+    countryCode: URIRef
     sector: URIRef
     role: URIRef
     entityType: URIRef
@@ -88,6 +89,17 @@ CAMEO = Namespace(BASE + "cameo/")
 PLOVER = Namespace(BASE + "plover/")
 WD = Namespace("http://www.wikidata.org/entity/")
 
+
+class GEO(DefinedNamespace):
+    """W3C Basic Geo (WGS84) terms kg writes on located places (rdflib's WGS has https)."""
+
+    _NS = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+    _fail = True
+
+    lat: URIRef
+    long: URIRef
+
+
 PREFIXES = {
     "kg": KG._NS,
     "ent": ENT,
@@ -97,4 +109,5 @@ PREFIXES = {
     "cameo": CAMEO,
     "plover": PLOVER,
     "wd": WD,
+    "geo": GEO._NS,
 }

@@ -23,7 +23,8 @@ from rdflib.store import Store
 from rdflib.term import Node
 
 from kg.errors import StoreError
-from kg.namespaces import CAMEO, DOC, ENT, EVT, KG, PLOVER, REL, WD
+from kg.geo import country_code, locate
+from kg.namespaces import CAMEO, DOC, ENT, EVT, GEO, KG, PLOVER, REL, WD
 from kg.types import Entity, Event, Extraction, Mention
 
 Triple = tuple[Node, Node, Node]
@@ -163,12 +164,12 @@ def event_iri(event: Event) -> URIRef:
     return EVT[iri_segment(event_id(event))]
 
 
-def _decimal(value: float) -> Literal:
-    """xsd:decimal rounded to 3 places, in the canonical form Oxigraph stores ("1", not "1.0").
+def _decimal(value: float, places: int = 3) -> Literal:
+    """xsd:decimal rounded to ``places``, in the canonical form Oxigraph stores ("1", not "1.0").
 
     Writing the canonical form keeps a graph read back from the store equal to to_triples().
     """
-    text = f"{round(float(value), 3):.3f}".rstrip("0").rstrip(".")
+    text = f"{round(float(value), places):.{places}f}".rstrip("0").rstrip(".")
     return Literal("0" if text in ("-0", "") else text, datatype=XSD.decimal)
 
 
@@ -193,6 +194,30 @@ def _entity_triples(entity: Entity) -> Iterable[Triple]:
         yield node, KG.sector, Literal(entity.sector)
     if entity.role:
         yield node, KG.role, Literal(entity.role)
+
+
+def _place_triples(extraction: Extraction) -> Iterable[Triple]:
+    """WGS84 coordinates and ISO country of every entity named as an event's place.
+
+    A place with no country of its own is linked (``kg:country``) to the document's entity
+    for the country the gazetteer puts it in, when the document has one.
+    """
+    entities = {entity.id: entity for entity in extraction.entities}
+    countries = {country_code(e.name): e.id for e in extraction.entities if e.type == "Country"}
+    places = {e.location.entity for e in extraction.events if e.location and e.location.entity}
+    for place_id in sorted(places):
+        entity = entities.get(place_id) or Entity(place_id, place_id, "Location")
+        home = entities.get(entity.country or "")
+        found = locate(entity.name, home.name if home else entity.country)
+        if found is None:
+            continue
+        node = entity_iri(place_id)
+        yield node, GEO.lat, _decimal(found.lat, 5)
+        yield node, GEO.long, _decimal(found.long, 5)
+        yield node, KG.countryCode, Literal(found.country)
+        country = countries.get(found.country)
+        if entity.country is None and country not in (None, place_id):
+            yield node, KG.country, entity_iri(country)
 
 
 def _document_triples(extraction: Extraction) -> Iterable[Triple]:
@@ -308,6 +333,7 @@ def to_triples(extraction: Extraction) -> list[Triple]:
     triples: set[Triple] = set(_document_triples(extraction))
     for entity in extraction.entities:
         triples.update(_entity_triples(entity))
+    triples.update(_place_triples(extraction))
     for event in _reported_events(extraction.events):
         triples.update(_event_triples(extraction, event))
     for event in extraction.events:

@@ -141,9 +141,30 @@
     body.appendChild(el("h2", title));
     panel.hidden = false;
   }
+  // the other views redraw when the filters or the selected entity change
+  var listeners = [], selected = null;
+  function changed() { listeners.forEach(function (fn) { fn(); }); }
+  function eventList(ids, from) {
+    var list = el("ol");
+    ids.slice(0, PANEL_EVENTS).forEach(function (eid) {
+      var e = edgeById[eid], item = el("li");
+      item.appendChild(el("div", phrase(e), "kg-fact-head" + (e.negated ? " kg-neg" : "")));
+      item.appendChild(eventFacts(e, from));
+      if (e.evidence) item.appendChild(el("blockquote", e.evidence));
+      list.appendChild(item);
+    });
+    body.appendChild(list);
+    if (ids.length > PANEL_EVENTS) body.appendChild(el("p", "… and " + (ids.length - PANEL_EVENTS) + " more events"));
+  }
+  function showEvents(title, ids) {
+    open(title);
+    body.appendChild(el("p", ids.length + (ids.length === 1 ? " event" : " events"), "kg-count"));
+    eventList(ids);
+  }
   function showNode(id) {
     var n = nodeById[id];
     if (!n) return;
+    if (selected !== id) { selected = id; changed(); }
     open(n.label);
     body.appendChild(facts([
       ["Type", n.type], ["Role", n.role], ["Country", n.country], ["Wikidata", n.wikidata],
@@ -152,16 +173,13 @@
     var ids = incident[id];
     if (!ids.length) return;
     body.appendChild(el("h3", "Events"));
-    var list = el("ol");
-    ids.slice(0, PANEL_EVENTS).forEach(function (eid) {
-      var e = edgeById[eid], item = el("li");
-      item.appendChild(el("div", phrase(e), "kg-fact-head" + (e.negated ? " kg-neg" : "")));
-      item.appendChild(eventFacts(e, id));
-      if (e.evidence) item.appendChild(el("blockquote", e.evidence));
-      list.appendChild(item);
-    });
-    body.appendChild(list);
-    if (ids.length > PANEL_EVENTS) body.appendChild(el("p", "… and " + (ids.length - PANEL_EVENTS) + " more events"));
+    eventList(ids, id);
+  }
+  function clearSelection() {
+    if (selected === null) return;
+    selected = null;
+    network.unselectAll();
+    changed();
   }
   function showEdge(id) {
     var e = edgeById[id];
@@ -204,6 +222,7 @@
     if (edgeChanges.length) edgeSet.update(edgeChanges);
     status.textContent = shownNodes + " of " + data.nodes.length + " entities, " +
       shownEdges + " of " + data.edges.length + " events";
+    changed();
     return { nodes: shownNodes, edges: shownEdges };
   }
   document.querySelectorAll("#kg-types input, #kg-cameo, #kg-plover, #kg-from, #kg-to").forEach(function (c) {
@@ -252,6 +271,15 @@
   if (data.focus && nodeById[data.focus]) { network.selectNodes([data.focus]); showNode(data.focus); }
   window.kgExplorer = {
     nodes: nodeSet, edges: edgeSet, network: network, data: data,
-    search: search, matches: matches, applyFilters: applyFilters, showNode: showNode, showEdge: showEdge
+    search: search, matches: matches, applyFilters: applyFilters, showNode: showNode, showEdge: showEdge,
+    showEvents: showEvents, clearSelection: clearSelection, el: el, label: label, phrase: phrase,
+    nodeById: nodeById, incident: incident,
+    selected: function () { return selected; },
+    onChange: function (fn) { listeners.push(fn); },
+    // the events that pass the filters, and that involve the selected entity when there is one
+    visibleEdges: function () {
+      var pool = selected === null ? data.edges : incident[selected].map(function (id) { return edgeById[id]; });
+      return pool.filter(function (e) { return !hiddenEdge[e.id]; });
+    }
   };
 })();

@@ -21,6 +21,7 @@ from pyvis.network import Network
 
 from kg.errors import KGError
 from kg.files import atomic_write
+from kg.export.views import entity_countries, place_table, places, quad_class, view_buttons, view_panes, view_payload
 from kg.graph import date_interval, ego_graph, filter_graph, layout_positions, to_networkx
 
 PHYSICS_LIMIT = 300  # above this many entities the layout is precomputed and physics is off
@@ -89,17 +90,20 @@ def remote_references(page: str) -> list[str]:
 
 def _prepare(graph: Any, focus, hops, since, until, types, max_nodes) -> tuple[nx.MultiDiGraph, dict]:
     g = graph if isinstance(graph, nx.MultiDiGraph) else to_networkx(graph)
+    located = places(g)  # before filtering: a place need not be an actor to be on the map
     centre = None
     if focus:
         g = ego_graph(g, focus, hops)
         centre = g.graph["focus"]
     g, summary = filter_graph(g, since=since, until=until, types=types, max_nodes=max_nodes)
     summary["focus"] = centre
+    g.graph["places"] = located
     return g, summary
 
 
 def _node_records(g: nx.MultiDiGraph, positions: dict | None) -> list[dict[str, Any]]:
     records = []
+    countries = entity_countries(g)
     for iri in sorted(g):
         a = g.nodes[iri]
         kind = a.get("type") if a.get("type") in TYPE_COLOURS else "OtherEntity"
@@ -116,6 +120,7 @@ def _node_records(g: nx.MultiDiGraph, positions: dict | None) -> list[dict[str, 
             "country": g.nodes[country].get("label", country) if country in g else country,
             "wikidata": a.get("wikidata"),
             "role": a.get("role"),
+            "iso": countries.get(iri),
         }
         if positions is not None:
             record["x"], record["y"] = positions[iri]
@@ -123,7 +128,7 @@ def _node_records(g: nx.MultiDiGraph, positions: dict | None) -> list[dict[str, 
     return records
 
 
-def _edge_records(g: nx.MultiDiGraph, curved: bool) -> list[dict[str, Any]]:
+def _edge_records(g: nx.MultiDiGraph, curved: bool, at: dict[str, int]) -> list[dict[str, Any]]:
     records = []
     ordered = sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))
     pairs: dict[tuple[str, str], int] = defaultdict(int)
@@ -158,6 +163,9 @@ def _edge_records(g: nx.MultiDiGraph, curved: bool) -> list[dict[str, Any]]:
             "attribution": g.nodes[attributed].get("label") if attributed in g else attributed,
             "dashes": MODALITY_DASHES.get(modality, [2, 5]),
             "color": NEGATED_COLOUR if negated else EDGE_COLOUR,
+            "gs": d.get("goldstein"),
+            "quad": quad_class(cameo),
+            "at": at.get(d.get("location")),
         }
         pair = (min(u, v), max(u, v))
         if curved and pairs[pair] > 1:
@@ -229,6 +237,7 @@ def _controls(nodes: list[dict], edges: list[dict], title: str) -> str:
     return (
         '<header id="kg-bar">'
         f'<h1 id="kg-title">{esc(title)}</h1>'
+        f"{view_buttons()}"
         '<form id="kg-search-form" role="search">'
         '<input id="kg-search" type="search" placeholder="Find an entity" aria-label="Find an entity">'
         '<button type="submit">Find</button></form>'
@@ -272,11 +281,12 @@ def _swap(page: str, pattern: str, replacement: str, flags: int = 0, count: int 
     return new
 
 
-def _page(g: nx.MultiDiGraph, title: str) -> str:
+def _page(g: nx.MultiDiGraph, title: str, view: str = "graph") -> str:
     physics = g.number_of_nodes() <= PHYSICS_LIMIT
     positions = None if physics else layout_positions(g)
     nodes = _node_records(g, positions)
-    edges = _edge_records(g, curved=physics)
+    at, located = place_table(g)
+    edges = _edge_records(g, curved=physics, at=at)
     payload = {
         "nodes": nodes,
         "edges": edges,
@@ -284,6 +294,8 @@ def _page(g: nx.MultiDiGraph, title: str) -> str:
         "cameoRoots": CAMEO_ROOTS,
         "physics": physics,
         "focus": g.graph.get("focus"),
+        "places": located,
+        **view_payload(view),
     }
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", heading="")
     net.options = _options(physics)
@@ -302,7 +314,7 @@ def _page(g: nx.MultiDiGraph, title: str) -> str:
         '<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, '
         f'initial-scale=1">\n<title>{html.escape(title)}</title>',
     )
-    page = _swap(page, r"</head>", f"<style>\n{_asset('explorer.css')}</style>\n</head>")
+    page = _swap(page, r"</head>", f"<style>\n{_asset('explorer.css')}{_asset('views.css')}</style>\n</head>")
     page = _swap(page, r"<body>", "<body>\n" + _controls(nodes, edges, title))
     page = _swap(page, r'<div class="card" style="width: 100%">', '<div id="kg-stage">')
     page = _swap(
@@ -310,13 +322,13 @@ def _page(g: nx.MultiDiGraph, title: str) -> str:
         r'<div id="mynetwork" class="card-body"></div>',
         '<div id="mynetwork"></div>'
         '<aside id="kg-panel" hidden><button id="kg-close" type="button" aria-label="Close">'
-        '×</button><div id="kg-panel-body"></div></aside>' + _legend(nodes),
+        '×</button><div id="kg-panel-body"></div></aside>' + _legend(nodes) + view_panes(),
     )
     page = _swap(
         page,
         r"</body>",
         f'<script type="application/json" id="kg-data">{script_json(payload)}</script>\n'
-        f"<script>\n{_asset('explorer.js')}</script>\n</body>",
+        f"<script>\n{_asset('explorer.js')}</script>\n<script>\n{_asset('views.js')}</script>\n</body>",
     )
     leaks = remote_references(page)
     if leaks:
@@ -334,10 +346,11 @@ def to_html(
     types: Any = None,
     max_nodes: int | None = None,
     title: str = "kg",
+    view: str = "graph",
 ) -> str:
     """The explorer page as a string (for notebooks); arguments as :func:`write_html`."""
     g, _ = _prepare(graph, focus, hops, since, until, types, max_nodes)
-    return _page(g, title)
+    return _page(g, title, view)
 
 
 def write_html(
@@ -351,6 +364,7 @@ def write_html(
     types: Any = None,
     max_nodes: int | None = None,
     title: str = "kg",
+    view: str = "graph",
 ) -> dict[str, Any]:
     """Write a self-contained offline explorer page of an RDF graph or a :func:`to_networkx` graph.
 
@@ -359,6 +373,7 @@ def write_html(
         since, until: keep events dated in this range (ISO dates, months or years).
         types: entity class names to keep (``["Person", "Country"]``).
         max_nodes: keep only that many of the best-connected entities.
+        view: the view the page opens on: ``graph``, ``timeline``, ``map`` or ``matrix``.
 
     Returns:
         The summary of :func:`kg.graph.filter_graph` plus ``focus`` and ``path``.
@@ -368,7 +383,7 @@ def write_html(
         'https://w3id.org/kg-events/entity/vladimir-putin'
     """
     g, summary = _prepare(graph, focus, hops, since, until, types, max_nodes)
-    page = _page(g, title)
+    page = _page(g, title, view)
     atomic_write(path, lambda fh: fh.write(page.encode("utf-8")))
     summary["path"] = str(path)
     return summary
@@ -382,6 +397,7 @@ def show(graph: Any, *, height: int = 650, **options: Any) -> Any:
 
     Example:
         >>> show(graph, focus="Vladimir Putin", hops=1)  # doctest: +SKIP
+        >>> show(graph, view="map")  # doctest: +SKIP
     """
     try:
         from IPython.display import HTML

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from kg.export.formats import write_graph
 from kg.graph import to_networkx
 from kg.query import sparql
 
-FORMATS = (*RDF_FORMATS, "graphml", "csv")
+FORMATS = (*RDF_FORMATS, "graphml", "csv", "geojson")
 NODE_ATTRIBUTES = ("label", "type", "country", "wikidata")
 EDGE_ATTRIBUTES = ("relation", "label", "date", "cameo", "confidence", "negated", "modality", "evidence")
 
@@ -33,6 +34,7 @@ EVENT_COLUMNS = (
     "event", "date", "actor1", "actor1_country", "actor2", "actor2_country", "relation",
     "cameo", "cameo_root", "plover", "goldstein", "negated", "modality", "attributed_to",
     "source_title", "source_url", "document", "confidence", "sentence",
+    "place", "latitude", "longitude",
 )
 
 # Each event's details and labels are read inside its own document graph (GRAPH ?g), which
@@ -49,6 +51,7 @@ SELECT ?event (SAMPLE(?d) AS ?date)
   (SAMPLE(?title) AS ?source_title) (SAMPLE(?url) AS ?source_url) (SAMPLE(?doc) AS ?document)
   (SAMPLE(?conf) AS ?confidence) (SAMPLE(?text) AS ?sentence)
   (SAMPLE(?index) AS ?sentence_index)
+  (SAMPLE(COALESCE(?placeLabel, ?placeText)) AS ?place) (SAMPLE(?lat) AS ?latitude) (SAMPLE(?long) AS ?longitude)
 WHERE {
   GRAPH ?g {
     ?event a kg:Event ; kg:lemma ?lemma ; kg:document ?doc .
@@ -69,7 +72,10 @@ WHERE {
     OPTIONAL { ?event kg:sentenceIndex ?index }
     OPTIONAL { ?doc kg:title ?title }
     OPTIONAL { ?doc kg:url ?url }
+    OPTIONAL { ?event kg:locationText ?placeText }
   }
+  OPTIONAL { ?event kg:location ?at . OPTIONAL { ?at rdfs:label ?placeLabel }
+             OPTIONAL { ?at geo:lat ?lat ; geo:long ?long } }
   OPTIONAL { ?event kg:actor ?a2 . { ?a2 kg:country ?ac } UNION { ?a2 a kg:Country . BIND(?a2 AS ?ac) }
              OPTIONAL { ?ac rdfs:label ?acl } }
   OPTIONAL { ?event kg:target ?t2 . { ?t2 kg:country ?tc } UNION { ?t2 a kg:Country . BIND(?t2 AS ?tc) }
@@ -182,12 +188,42 @@ def write_events_csv(graph: Any, path: str | Path) -> int:
     return len(rows)
 
 
+def to_geojson(graph: Any) -> dict[str, Any]:
+    """The located events as a GeoJSON FeatureCollection (RFC 7946: WGS84, longitude first).
+
+    One Point feature per event whose place has coordinates; its properties are the other
+    columns of the events table (:data:`EVENT_COLUMNS`), empty ones left out.
+
+    Example:
+        >>> to_geojson(open_store("out/store"))["features"][0]["geometry"]  # doctest: +SKIP
+        {'type': 'Point', 'coordinates': [30.5238, 50.45466]}
+    """
+    features = []
+    for row in event_rows(graph):
+        if not row["latitude"] or not row["longitude"]:
+            continue
+        properties = {k: v for k, v in row.items() if v and k not in ("latitude", "longitude")}
+        point = [float(row["longitude"]), float(row["latitude"])]
+        features.append({"type": "Feature", "id": row["event"], "properties": properties,
+                         "geometry": {"type": "Point", "coordinates": point}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def write_geojson(graph: Any, path: str | Path) -> int:
+    """Write the located events as GeoJSON (opens in QGIS, kepler.gl); returns the feature count."""
+    collection = to_geojson(graph)
+    data = json.dumps(collection, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    atomic_write(Path(path), lambda out: out.write(data + b"\n"))
+    return len(collection["features"])
+
+
 def export(store_or_graph: Any, path: str | Path, fmt: str | None = None) -> Path:
     """Write a store in one format, chosen by ``fmt`` or by the file extension.
 
     Args:
         fmt: ``ttl``, ``trig``, ``nt``, ``nq``, ``jsonld`` (RDF, via
-            :func:`kg.export.formats.write_graph`), ``graphml`` or ``csv`` (events table).
+            :func:`kg.export.formats.write_graph`), ``graphml``, ``csv`` (events table) or
+            ``geojson`` (located events).
 
     Returns:
         The path written.
@@ -205,6 +241,8 @@ def export(store_or_graph: Any, path: str | Path, fmt: str | None = None) -> Pat
         write_graphml(store_or_graph, path)
     elif fmt == "csv":
         write_events_csv(store_or_graph, path)
+    elif fmt == "geojson":
+        write_geojson(store_or_graph, path)
     else:
         if isinstance(store_or_graph, nx.Graph):
             raise KGError(f"{fmt} needs the RDF store, not a networkx graph")

@@ -104,13 +104,19 @@ def test_filters_hide_items(page, sample_page):
     assert page.errors == []
 
 
-def test_hostile_text_renders_as_text(page, tmp_path):
+def hostile_sample() -> tuple[dict, list]:
+    """The sample's entities and events with Putin's name and sentences made of markup."""
     entities = dict(ENTITIES)
     entities["vladimir-putin"] = (HOSTILE_LABEL, "Person", ("Putin",), None, "russia")
     events = [
         (eid, doc, s, lemma, o, dict(opts, evidence=HOSTILE_SENTENCE) if s == "vladimir-putin" else opts)
         for eid, doc, s, lemma, o, opts in EVENTS
     ]
+    return entities, events
+
+
+def test_hostile_text_renders_as_text(page, tmp_path):
+    entities, events = hostile_sample()
     path = tmp_path / "hostile.html"
     write_html(build_dataset(entities, events, DOCUMENTS), path, title=HOSTILE_LABEL)
     open_page(page, path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import pyvis  # noqa: F401  importing it raises the recursion limit: do it before Hypothesis records the limit
 from hypothesis import strategies as st
 
 # Surrogates cannot be encoded as UTF-8, so no file or JSON Lines record can carry them.

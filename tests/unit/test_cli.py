@@ -3,21 +3,11 @@ one convention for "every core", and inputs that must be named."""
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
-from kg.cli import main
 from kg.errors import KGError
 from kg.parallel import default_workers, resolve_workers
-
-
-def run(capsys, monkeypatch, *args):
-    monkeypatch.setattr(sys, "argv", ["kg", *map(str, args)])
-    with pytest.raises(SystemExit) as exc:
-        main()
-    out, err = capsys.readouterr()
-    return exc.value.code, out, err
+from tests.e2e.test_cli import run
 
 
 @pytest.fixture

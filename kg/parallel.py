@@ -84,9 +84,9 @@ def _batches(documents: Iterable[Document], size: int, *, first: int | None = No
 
 def extract_documents(documents: Iterable[Document], *, workers: int = 1, model: str | None = None,
                       extractor=None, batch: int = BATCH, events_only: bool = False) -> Iterator[Extraction]:
-    """Yield one Extraction per document, in input order.
+    """Yield one Extraction per document, in input order (``workers`` 0: one per core).
 
-    ``workers`` 0 means one process per core. With ``workers > 1`` each worker process loads its own pipeline and parses batches of
+    With ``workers > 1`` each worker process loads its own pipeline and parses batches of
     ``batch`` whole documents (``nlp.pipe`` is faster on several texts; each worker's first
     batch is smaller so all of them start early); at most a few batches per worker are in
     flight, so memory stays flat on long streams. ``events_only`` gives every worker an

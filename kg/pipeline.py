@@ -42,7 +42,8 @@ def as_documents(inputs: Iterable[str | Path | Document], *, published=None,
 
 def extractions(inputs, *, published=None, workers: int | None = 1, model: str | None = None,
                 dask: str | None = None, on_error=None) -> Iterator[Extraction]:
-    """Extract every input document (in order), on a pool (None: one process per core) or a Dask cluster."""
+    """Extract every input document (in order), on a pool (0 or None: one process per core)
+    or a Dask cluster."""
     from kg.parallel import extract_documents, extract_on_dask, resolve_workers
 
     workers = resolve_workers(workers)

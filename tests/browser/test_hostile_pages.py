@@ -1,7 +1,7 @@
 """A graph built from a hostile feed, in headless Chromium: graph.html, /explorer and the query page.
 
-Markup in ids, titles and sentences, ``javascript:`` urls, RTL text and emoji go through the
-real build; every node and edge is clicked and hovered and the search box gets markup: no
+Markup in ids, titles and sentences (quoted ``<img src=https://…>`` and ``src=//…`` included),
+``javascript:`` urls, RTL text and emoji go through the real build; every node and edge is clicked and hovered and the search box gets markup: no
 dialog opens, no script error happens, nothing is fetched, and the markup shows as text.
 """
 

@@ -6,7 +6,9 @@ Heavy imports (spaCy, pyvis) happen inside the commands that need them, so `kg q
 from __future__ import annotations
 
 import json
+import os
 import sys
+import traceback
 from pathlib import Path
 from typing import Optional
 
@@ -24,6 +26,23 @@ PUBLISHED_HELP = "Publication date (YYYY-MM-DD) for inputs that carry none."
 WORKERS_HELP = "Worker processes (default 0 = one per core)."
 MODEL_HELP = ("spaCy pipeline to parse with: a package name or a folder "
               "(default: $KG_MODEL, else en_core_web_sm or its PyPI re-upload).")
+PATHS_HELP = "Files, directories or - for stdin (a missing path is an error, never text)."
+TEXT_HELP = "The text of one document (repeatable): ids text-1, text-2..."
+DEBUG_ENV = "KG_DEBUG"
+_state = {"debug": False}
+
+
+@app.callback()
+def options(debug: bool = typer.Option(False, "--debug", help=f"On an unexpected error print the traceback "
+                                                               f"(or set {DEBUG_ENV}=1).")):
+    """Build knowledge graphs of geopolitical events from news articles."""
+    _state["debug"] = _state["debug"] or debug
+
+
+def say(text: str, console_: Console | None = None) -> None:
+    """One line on stderr (or ``console_``); what no encoder accepts is shown as an escape."""
+    safe = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    (console_ or err_console).print(safe, markup=False)
 
 
 class Problems:
@@ -35,20 +54,45 @@ class Problems:
 
     def __call__(self, err: KGError) -> None:
         self.count += 1
-        err_console.print(f"kg: {err}", markup=False)
+        say(f"kg: {err}")
         if self.strict:
             raise typer.Exit(1)
 
 
 def _workers(n: int) -> int:
-    from kg.parallel import default_workers
+    from kg.parallel import resolve_workers
 
-    return default_workers() if n <= 0 else n
+    return resolve_workers(n)
+
+
+class Notes:
+    """Prints the notes kg.documents left on a document (renamed id, replaced characters) and
+    counts the replaced characters for the summary."""
+
+    def __init__(self):
+        self.replaced = 0
+
+    def __call__(self, document) -> None:
+        from kg.documents import NOTES, REPLACED
+
+        self.replaced += document.meta.get(REPLACED, 0)
+        for note in document.meta.get(NOTES, ()):
+            say(f"kg: note: {note}")
+
+
+def _inputs(paths: Optional[list[str]], texts: list[str], published):
+    """--text documents first, then the paths (strings here are always paths)."""
+    from kg.documents import text_documents
+
+    if not paths and not texts:
+        raise KGError("give at least one path (or - for stdin) or --text")
+    return [*text_documents(texts, published=published), *(paths or [])]
 
 
 @app.command()
 def extract(
-    paths: list[str] = typer.Argument(..., help="Files, directories or - for stdin."),
+    paths: Optional[list[str]] = typer.Argument(None, help=PATHS_HELP),
+    text: list[str] = typer.Option([], "--text", help=TEXT_HELP),
     sentences: bool = typer.Option(False, "--sentences", help="Every input line is one sentence."),
     published: Optional[str] = typer.Option(None, help=PUBLISHED_HELP),
     workers: int = typer.Option(0, help=WORKERS_HELP),
@@ -65,18 +109,21 @@ def extract(
     from kg.pipeline import as_documents
     from kg.records import to_records
 
-    problems = Problems(strict)
+    problems, notes = Problems(strict), Notes()
     day = parse_date(published, "--published")
     if sentences:
         from kg.documents import read_sentences
 
-        docs = read_sentences(paths, published=day, on_error=problems)
+        if text:
+            raise KGError("--sentences reads lines of files or stdin: give the sentences on stdin, not --text")
+        docs = read_sentences(_inputs(paths, [], day), published=day, on_error=problems)
     else:
-        docs = as_documents(paths, published=day, on_error=problems)
+        docs = as_documents(_inputs(paths, text, day), published=day, on_error=problems)
     n_workers = _workers(workers)
 
     def lines():
         for extraction in extract_documents(docs, workers=n_workers, model=model, events_only=events):
+            notes(extraction.document)
             line = extraction.document.meta.get("line") if sentences else None
             for record in to_records(extraction, sentence_index=line):
                 yield json.dumps(record, ensure_ascii=False) + "\n"
@@ -97,11 +144,12 @@ def extract(
 
 @app.command()
 def build(
-    paths: list[str] = typer.Argument(..., help="Files, directories or - for stdin."),
+    paths: Optional[list[str]] = typer.Argument(None, help=PATHS_HELP),
+    text: list[str] = typer.Option([], "--text", help=TEXT_HELP),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output directory (graph.ttl, graph.trig, graph.html, store/)."),
     store: Optional[str] = typer.Option(None, help="Add to this store (directory or SPARQL endpoint URL)."),
     published: Optional[str] = typer.Option(None, help=PUBLISHED_HELP),
-    workers: int = typer.Option(0, help="Worker processes (default 0 = one per core)."),
+    workers: int = typer.Option(0, help=WORKERS_HELP),
     dask: Optional[str] = typer.Option(None, help="Dask scheduler address (tcp://host:8786): extract on a cluster."),
     model: Optional[str] = typer.Option(None, help=MODEL_HELP),
     html: bool = typer.Option(True, help="Write graph.html."),
@@ -114,22 +162,25 @@ def build(
 
     if out is None and store is None:
         raise KGError("give --out DIR (files and store) or --store STORE (add to a store)")
-    problems = Problems(strict)
+    inputs = _inputs(paths, text, published)
+    problems, notes = Problems(strict), Notes()
     columns = [TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]} docs/s"), TimeElapsedColumn()]
     with Progress(*columns, console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
         task = bar.add_task("build", total=None, rate="0.0")
 
         def tick(extraction):
+            notes(extraction.document)
             bar.advance(task)
             elapsed = bar.tasks[0].elapsed or 1e-9
             bar.update(task, rate=f"{bar.tasks[0].completed / elapsed:.1f}")
 
-        summary = run_build(paths, out, store=store, published=published, workers=_workers(workers),
+        summary = run_build(inputs, out, store=store, published=published, workers=_workers(workers),
                             model=model, dask=dask, on_error=problems, progress=tick, html=html)
     console.print(
         f"documents {summary.documents}  sentences {summary.sentences}  entities {summary.entities}  "
         f"facts {summary.facts}  failed {summary.failed}  time {summary.seconds:.1f}s"
+        + (f"  replaced characters {notes.replaced}" if notes.replaced else "")
     )
     for kind, path in summary.outputs.items():
         console.print(f"  {kind:6} {path}", markup=False)
@@ -301,11 +352,14 @@ def _open_for_reading(spec: str):
 
 
 def main() -> None:
-    """Entry point: KGError -> one line on stderr and its exit code; no tracebacks for users."""
+    """Entry point: KGError -> one line on stderr and its exit code; a traceback only with
+    ``--debug`` or ``KG_DEBUG=1``."""
+    _state["debug"] = os.environ.get(DEBUG_ENV, "").strip() not in ("", "0")
     try:
         code = app(standalone_mode=False)
     except KGError as err:
-        err_console.print(f"kg: error: {err}", markup=False)
+        _traceback()
+        say(f"kg: error: {err}")
         sys.exit(err.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -320,6 +374,14 @@ def main() -> None:
         if isinstance(exc, click.ClickException):
             exc.show()
             sys.exit(exc.exit_code)
-        err_console.print(f"kg: internal error: {type(exc).__name__}: {exc}", markup=False)
+        _traceback()
+        hint = "" if _state["debug"] else f" (--debug or {DEBUG_ENV}=1 shows the traceback)"
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        say(f"kg: internal error: {type(exc).__name__}: {first}{hint}")
         sys.exit(70)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _traceback() -> None:
+    if _state["debug"]:
+        say(traceback.format_exc().rstrip())

@@ -7,8 +7,16 @@ Size limits, so that one input can never exhaust a worker's memory:
 * A .txt/.md/.html file is one document and is read whole, so a file above
   ``MAX_FILE_BYTES`` is refused (not split: a 50 MB "article" is almost always a dump that
   belongs in JSON Lines, one article per line, and splitting it would invent documents).
-* A document whose text is longer than ``MAX_DOCUMENT_CHARS`` (what the parser accepts)
-  is refused with a message naming the file and line; the other documents go on.
+* A document whose text is longer than ``MAX_DOCUMENT_CHARS`` is refused with a message
+  naming the file and line; the other documents go on. Long documents below it are parsed in
+  pieces (see :mod:`kg.nlp`). A ``--sentences`` line longer than ``MAX_SENTENCE_CHARS`` is
+  reported and skipped.
+
+Text is made safe at the door: code points no encoder accepts (lone surrogates, which JSON
+escapes such as ``"\\ud800"`` and undecodable file names carry) are replaced with U+FFFD and
+counted in ``Document.meta["replaced_characters"]``. Document ids are unique in one read: a
+record (JSON Lines, a Document object) whose id was already read is an error; a file named like
+an earlier one gets the next free ``NAME-2``, ``NAME-3`` id, with a note in ``meta["notes"]``.
 """
 
 from __future__ import annotations
@@ -17,12 +25,15 @@ import codecs
 import contextlib
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import NamedTuple
 
 from kg.errors import InputError, KGError
 from kg.types import Document
@@ -34,8 +45,13 @@ KNOWN_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES
 
 #: largest .txt/.html file read as one document, and largest JSON Lines line
 MAX_FILE_BYTES = 50 * 1024 * 1024
-#: longest document text handed to the parser (kg.nlp sets the same nlp.max_length)
-MAX_DOCUMENT_CHARS = 2_000_000
+#: longest document text (kg.nlp parses long texts in pieces of at most kg.nlp.PIECE_CHARS)
+MAX_DOCUMENT_CHARS = MAX_FILE_BYTES
+#: longest line of ``--sentences`` input: one sentence, not a document
+MAX_SENTENCE_CHARS = 100_000
+#: Document.meta keys kg sets while reading (a JSON Lines field of the same name is replaced)
+REPLACED = "replaced_characters"
+NOTES = "notes"
 _CHUNK = 1 << 20
 _SNIFF = 4096
 
@@ -57,16 +73,17 @@ def parse_date(value: object, path: str = "<input>", line: int | None = None) ->
 
 
 def read_documents(
-    paths: Iterable[str | Path],
+    inputs: Iterable[str | Path | Document],
     *,
     published: date | str | None = None,
     on_error: ErrorHandler | None = None,
 ) -> Iterator[Document]:
-    """Yield one Document per article found in ``paths``.
+    """Yield one Document per article found in ``inputs``, made safe and with unique ids.
 
     Args:
-        paths: files (.txt/.md: one document; .jsonl: one per line; .html: visible text),
-            directories (recursed, sorted) or ``"-"`` for stdin.
+        inputs: paths of files (.txt/.md: one document; .jsonl: one per line; .html: visible
+            text), directories (recursed, sorted) or ``"-"`` for stdin; a string is always a
+            path, never text (see :func:`text_documents`). Document objects pass through.
         published: the date of documents that carry none.
         on_error: called with each InputError (the batch goes on); when None the error is raised.
 
@@ -76,14 +93,121 @@ def read_documents(
         'trump-putin-call'
     """
     default_date = parse_date(published, "--published")
-    for path in paths:
-        for item in _expand(Path(path) if path != "-" else None):
+    ids = _Ids()
+    for n, item in enumerate(inputs, 1):
+        if isinstance(item, Document):
+            found: Iterable[_Read] = [_Read(item, "<documents>", n, False)]
+        else:
+            found = _read_path(item, default_date, on_error)
+        for read in found:
             try:
-                yield from _read_one(item, default_date, on_error)
+                document = ids.admit(read)
             except InputError as err:
-                if on_error is None:
-                    raise
-                on_error(err)
+                _report(err, on_error)
+                continue
+            yield document
+
+
+def _read_path(path: str | Path, default_date: date | None, on_error: ErrorHandler | None) -> Iterator[_Read]:
+    for item in _expand(Path(path) if path != "-" else None, on_error):
+        try:
+            yield from _read_one(item, default_date, on_error)
+        except InputError as err:
+            _report(err, on_error)
+
+
+def _report(err: InputError, on_error: ErrorHandler | None) -> None:
+    if on_error is None:
+        raise err
+    on_error(err)
+
+
+def text_documents(texts: Iterable[str], *, published: date | str | None = None) -> Iterator[Document]:
+    """One Document per text given in code or with ``--text``: ids ``text-1``, ``text-2``...
+
+    Example:
+        >>> [d.id for d in text_documents(["Russia invaded Ukraine."])]
+        ['text-1']
+    """
+    day = parse_date(published, "--published")
+    for n, text in enumerate(texts, 1):
+        if not isinstance(text, str):
+            raise KGError(f"texts must be strings, got {type(text).__name__} {str(text)[:60]!r} "
+                          "(give files as paths)")
+        yield Document(id=f"text-{n}", text=text, published=day)
+
+
+class _Read(NamedTuple):
+    """A document as read, with where it came from; ``named`` when its id is a file's name."""
+
+    document: Document
+    path: str
+    line: int | None
+    named: bool
+
+
+class _Ids:
+    """The document ids of one read and where each came from."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    def admit(self, read: _Read) -> Document:
+        """The document made safe, renamed if a file's name is taken; an id given twice is an error."""
+        here = read.path if read.line is None else f"{read.path}:{read.line}"
+        document = safe_document(read.document, here)
+        first = self.seen.get(document.id)
+        if first is None:
+            # a record keeps its file's name, one shared string: memory stays flat on long feeds
+            self.seen[document.id] = here if read.named else read.path
+            return document
+        if not read.named:
+            raise InputError(read.path, f"duplicate document id {document.id!r} (first read from {first})",
+                             read.line)
+        n = 2
+        while f"{document.id}-{n}" in self.seen:
+            n += 1
+        renamed = f"{document.id}-{n}"
+        self.seen[renamed] = here
+        note = f"{here}: document id {document.id!r} is taken by {first}; this document is {renamed!r}"
+        return replace(document, id=renamed, meta=_noted(document.meta, note))
+
+
+# every code point str.encode("utf-8") refuses: the surrogates, which only come alone
+_UNENCODABLE = re.compile("[\ud800-\udfff]")
+
+
+def safe_text(text: str) -> tuple[str, int]:
+    """``text`` with every unencodable code point (lone surrogates) replaced by U+FFFD, and how many."""
+    return _UNENCODABLE.subn("\ufffd", text)
+
+
+def safe_document(document: Document, where: str = "<document>") -> Document:
+    """``document`` with its strings made safe; the count of replaced code points and a note in meta.
+
+    Example:
+        >>> safe_document(Document("d", "Kyiv \\ud800")).meta[REPLACED]  # doctest: +SKIP
+        1
+    """
+    changed: dict[str, str] = {}
+    count = 0
+    for name in ("id", "text", "title", "source", "url"):
+        value = getattr(document, name)
+        if isinstance(value, str):
+            fixed, n = safe_text(value)
+            if n:
+                changed[name] = fixed
+                count += n
+    if not count:
+        return document
+    s = "" if count == 1 else "s"
+    note = f"{where}: replaced {count} unencodable character{s} (lone surrogates) with U+FFFD"
+    meta = {**_noted(document.meta, note), REPLACED: document.meta.get(REPLACED, 0) + count}
+    return replace(document, **changed, meta=meta)
+
+
+def _noted(meta: dict, note: str) -> dict:
+    return {**meta, NOTES: (*meta.get(NOTES, ()), note)}
 
 
 def read_sentences(
@@ -111,19 +235,18 @@ def read_sentences(
             with _open_stream(source, name) as stream:
                 head = _read_up_to(stream, _SNIFF, name)
                 decode(head, name)  # refuses binary input before any line is read
-                for _, line in _jsonl_lines(_chunks(stream, head, name), name):
+                for lineno, line in _jsonl_lines(_chunks(stream, head, name), name):
                     if isinstance(line, InputError):
-                        if on_error is None:
-                            raise line
-                        on_error(line)
+                        _report(line, on_error)
+                    elif len(line) > MAX_SENTENCE_CHARS:
+                        _report(InputError(name, f"a line of {len(line):,} characters, above the limit of "
+                                           f"{MAX_SENTENCE_CHARS:,} for one sentence (skipped)", lineno), on_error)
                     elif line.strip():
-                        yield Document(id=f"{stem}-{index}", text=line, published=default_date,
-                                       meta={"line": index})
+                        yield safe_document(Document(id=f"{stem}-{index}", text=line, published=default_date,
+                                                     meta={"line": index}), f"{name}:{lineno}")
                     index += 1
         except InputError as err:
-            if on_error is None:
-                raise
-            on_error(err)
+            _report(err, on_error)
 
 
 def _open_stream(path: Path | None, name: str):
@@ -140,18 +263,26 @@ def _open_stream(path: Path | None, name: str):
         raise InputError(name, f"cannot read: {err.strerror or err}") from None
 
 
-def _expand(path: Path | None) -> Iterator[Path | None]:
-    if path is None:
-        yield None
-    elif path.is_dir():
-        for child in sorted(path.rglob("*")):
-            if child.is_file() and child.suffix.lower() in KNOWN_SUFFIXES and not child.name.startswith("."):
-                yield child
-    else:
+def _expand(path: Path | None, on_error: ErrorHandler | None) -> Iterator[Path | None]:
+    """The path itself, or the readable files under a directory (sorted); an unreadable
+    directory is reported and the rest of the tree read."""
+    if path is None or not path.is_dir():
         yield path
+        return
+
+    def unreadable(err: OSError) -> None:
+        _report(InputError(str(err.filename or path), f"cannot read directory: {err.strerror or err}"), on_error)
+
+    found = []
+    for root, _, names in os.walk(path, onerror=unreadable):
+        for name in names:
+            child = Path(root, name)
+            if child.suffix.lower() in KNOWN_SUFFIXES and not name.startswith(".") and child.is_file():
+                found.append(child)
+    yield from sorted(found)
 
 
-def _read_one(path: Path | None, default_date: date | None, on_error: ErrorHandler | None) -> Iterator[Document]:
+def _read_one(path: Path | None, default_date: date | None, on_error: ErrorHandler | None) -> Iterator[_Read]:
     name = "-" if path is None else str(path)
     suffix = "" if path is None else path.suffix.lower()
     with _open(path) as stream:
@@ -171,11 +302,12 @@ def _read_one(path: Path | None, default_date: date | None, on_error: ErrorHandl
         title, body = html_to_text(text)
         if not body.strip():
             raise InputError(name, "no visible text in the HTML page")
-        yield Document(id=_doc_id(path), text=_checked_length(body, name), published=default_date,
-                       title=title or None)
+        document = Document(id=_doc_id(path), text=_checked_length(body, name), published=default_date,
+                            title=title or None)
     else:
-        yield Document(id=_doc_id(path), text=_checked_length(normalise_text(text), name),
-                       published=default_date)
+        document = Document(id=_doc_id(path), text=_checked_length(normalise_text(text), name),
+                            published=default_date)
+    yield _Read(document, name, None, True)
 
 
 def _open(path: Path | None):
@@ -291,9 +423,8 @@ def _doc_id(path: Path | None) -> str:
 
 
 def _read_jsonl(chunks: Iterator[bytes], name: str, default_date: date | None,
-                on_error: ErrorHandler | None) -> Iterator[Document]:
+                on_error: ErrorHandler | None) -> Iterator[_Read]:
     """Documents of a JSON Lines stream, one line in memory at a time."""
-    seen: set[str] = set()
     empty = True
     for lineno, line in _jsonl_lines(chunks, name):
         try:
@@ -302,15 +433,11 @@ def _read_jsonl(chunks: Iterator[bytes], name: str, default_date: date | None,
             if not line.strip():
                 continue
             empty = False
-            doc = _jsonl_record(line, name, lineno, default_date)
-            if doc.id in seen:
-                raise InputError(name, f"duplicate document id {doc.id!r}", lineno)
-            seen.add(doc.id)
-            yield doc
+            record = _jsonl_record(line, name, lineno, default_date)
         except InputError as err:
-            if on_error is None:
-                raise
-            on_error(err)
+            _report(err, on_error)
+            continue
+        yield _Read(record, name, lineno, False)
     if empty:
         raise InputError(name, "empty document")
 
@@ -396,7 +523,7 @@ def _jsonl_record(line: str, name: str, lineno: int, default_date: date | None) 
         raise InputError(name, "missing 'id' field", lineno)
     if not isinstance(doc_id, (str, int)):
         raise InputError(name, f"'id' must be a string, got {type(doc_id).__name__}", lineno)
-    extra = {k: v for k, v in record.items() if k not in {"id", "text", "title", "published", "source", "url"}}
+    extra = {k: v for k, v in record.items() if k not in _RECORD_FIELDS}
     return Document(
         id=str(doc_id),
         text=_checked_length(normalise_text(text), name, lineno),
@@ -406,6 +533,9 @@ def _jsonl_record(line: str, name: str, lineno: int, default_date: date | None) 
         title=_opt_str(record.get("title")),
         meta=extra,
     )
+
+
+_RECORD_FIELDS = {"id", "text", "title", "published", "source", "url", REPLACED, NOTES}
 
 
 def _opt_str(value: object) -> str | None:

@@ -29,6 +29,15 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def resolve_workers(workers: int | None) -> int:
+    """The processes a ``workers`` argument asks for: 0 and None both mean one per core."""
+    if not workers:
+        return default_workers()
+    if workers < 0:
+        raise KGError(f"workers must be 0 (one per core) or a positive number, got {workers}")
+    return workers
+
+
 _SHARED: dict = {}
 
 
@@ -77,7 +86,7 @@ def _batches(documents: Iterable[Document], size: int, *, first: int | None = No
 
 def extract_documents(documents: Iterable[Document], *, workers: int = 1, model: str | None = None,
                       extractor=None, batch: int = BATCH, events_only: bool = False) -> Iterator[Extraction]:
-    """Yield one Extraction per document, in input order.
+    """Yield one Extraction per document, in input order (``workers`` 0: one per core).
 
     With ``workers > 1`` each worker process loads its own pipeline and parses batches of
     ``batch`` whole documents (``nlp.pipe`` is faster on several texts; each worker's first
@@ -89,6 +98,7 @@ def extract_documents(documents: Iterable[Document], *, workers: int = 1, model:
         >>> [x.document.id for x in extract_documents(docs, workers=2)]  # doctest: +SKIP
         ['a', 'b', 'c']
     """
+    workers = resolve_workers(workers)
     documents = iter(documents)
     first = min(batch, FIRST_BATCH)
     head = list(itertools.islice(documents, first + 1))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
+import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.documents import parse_date, read_documents
+from kg.documents import read_documents, text_documents
 from kg.errors import KGError, StoreError
 from kg.types import Document, Extraction
 
@@ -36,36 +36,33 @@ class Summary:
 
 def as_documents(inputs: Iterable[str | Path | Document], *, published=None,
                  on_error: Callable[[KGError], None] | None = None) -> Iterator[Document]:
-    """Documents from Document objects, paths, or plain strings of text (one document each)."""
-    day = parse_date(published, "published")
-    for n, item in enumerate(inputs):
-        if isinstance(item, Document):
-            yield item
-        elif isinstance(item, Path) or (isinstance(item, str) and (item == "-" or _is_path(item))):
-            yield from read_documents([item], published=day, on_error=on_error)
-        else:
-            yield Document(id=f"text-{n + 1}", text=str(item), published=day)
-
-
-def _is_path(text: str) -> bool:
-    return "\n" not in text and len(text) < 4096 and os.path.exists(text)
+    """Documents from Document objects and paths (a string is a path, never text)."""
+    return read_documents(inputs, published=published, on_error=on_error)
 
 
 def extractions(inputs, *, published=None, workers: int | None = 1, model: str | None = None,
                 dask: str | None = None, on_error=None) -> Iterator[Extraction]:
-    """Extract every input document (in order), on a pool (None: one process per core) or a Dask cluster."""
-    from kg.parallel import default_workers, extract_documents, extract_on_dask
+    """Extract every input document (in order), on a pool (0 or None: one process per core)
+    or a Dask cluster."""
+    from kg.parallel import extract_documents, extract_on_dask, resolve_workers
 
-    if workers is None:
-        workers = default_workers()
+    workers = resolve_workers(workers)
     documents = as_documents(inputs, published=published, on_error=on_error)
     if dask:
         return extract_on_dask(documents, dask, model=model)
     return extract_documents(documents, workers=workers, model=model)
 
 
-def build_graph(inputs, *, published=None, store="memory", workers: int = 1, model: str | None = None):
-    """Build an RDF graph (an rdflib Dataset on Oxigraph) from texts, files or Documents.
+def build_graph(texts: Iterable[str] = (), *, paths: Iterable[str | Path] = (),
+                documents: Iterable[Document] = (), published=None, store="memory", workers: int = 1,
+                model: str | None = None):
+    """Build an RDF graph (an rdflib Dataset on Oxigraph) from texts, files and Documents.
+
+    Args:
+        texts: article texts, ids ``text-1``, ``text-2``...: a string here is always text.
+        paths: files and directories, read as ``kg build`` reads them: a missing one is an error.
+        documents: Document objects.
+        workers: extraction processes (0 or None: one per core).
 
     Example:
         >>> g = build_graph(["Russia invaded Ukraine on 24 February 2022."], published="2024-11-11")
@@ -76,6 +73,8 @@ def build_graph(inputs, *, published=None, store="memory", workers: int = 1, mod
     from kg.store import open_store
 
     graph = open_store(store)
+    texts, paths = ([x] if isinstance(x, (str, Path)) else x for x in (texts, paths))
+    inputs = itertools.chain(paths, documents, text_documents(texts, published=published))
     for extraction in extractions(inputs, published=published, workers=workers, model=model):
         add_extraction(graph, extraction)
     return graph

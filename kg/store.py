@@ -263,7 +263,7 @@ def import_files(spec: str | Path, paths, *, graph: str | None = None, workers: 
         spec: a store directory, ``"memory"`` or an endpoint URL (see :func:`open_store`).
         paths: ttl, nt, nq, trig or jsonld files, loaded in order.
         graph: named graph for the triples of triple-only files (default graph when None).
-        workers: loading threads; default one per core.
+        workers: loading threads; 0 or None (the default): one per core.
 
     Returns:
         How many triples the store gained.
@@ -277,10 +277,9 @@ def import_files(spec: str | Path, paths, *, graph: str | None = None, workers: 
         if not path.is_file():
             raise InputError(str(path), "no such file")
         rdf_format(path)
-    if workers is None:
-        from kg.parallel import default_workers
+    from kg.parallel import resolve_workers
 
-        workers = default_workers()
+    workers = resolve_workers(workers)
     store = open_store(spec)
     try:
         check_store(store)
@@ -290,7 +289,7 @@ def import_files(spec: str | Path, paths, *, graph: str | None = None, workers: 
             # is one transaction); endpoints get the triples through rdflib
             return sum(load_file(store, path, graph=graph, bulk=False) for path in paths)
         before = len(local)
-        _import_local(local, paths, graph, max(1, workers))
+        _import_local(local, paths, graph, workers)
         return len(local) - before
     finally:
         local = None  # the last reference must go before close_store() can release the lock

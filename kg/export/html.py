@@ -13,6 +13,7 @@ import json
 import math
 import re
 from collections import defaultdict
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -84,8 +85,57 @@ def script_json(value: Any) -> str:
 
 
 def remote_references(page: str) -> list[str]:
-    """Every place where ``page`` would fetch from the network (src/href/@import/url())."""
-    return [page[m.start() : m.end() + 40] for m in _REMOTE.finditer(page)]
+    """Every place where ``page``'s markup, styles or scripts would fetch from the network.
+
+    Only what a browser acts on is read: the URL attributes of elements, style attributes,
+    ``<style>`` and ``<script>`` code. Text and ``<script type="application/json">`` data blocks
+    are data, so an article quoting ``<img src=https://...>`` is shown, not refused.
+
+    Example:
+        >>> remote_references('<p>src=//cdn.example.com/a.jpg</p><img src="https://x.org/a.png">')
+        ['<img src="https://x.org/a.png">']
+    """
+    finder = _FetchFinder()
+    finder.feed(page)
+    finder.close()
+    return finder.found
+
+
+_URL_ATTRIBUTES = frozenset({"src", "href", "action", "formaction", "poster", "data", "srcset", "imagesrcset",
+                             "background", "manifest", "ping", "codebase", "xlink:href", "longdesc"})
+_REMOTE_URL = re.compile(r"^\s*(?:[a-z][a-z0-9+.\-]*:)?//|[\s,]//|https?://", re.IGNORECASE)
+_DATA_SCRIPTS = frozenset({"application/json", "application/ld+json", "text/plain"})
+# script code that loads a URL itself: a module import or a fetch of a literal address
+_REMOTE_CODE = re.compile(
+    r"""\bimport\s*(?:\(\s*|[\w${}*,\s]+?\bfrom\s*)?["'](?:https?:)?//|\bfetch\s*\(\s*["'](?:https?:)?//""")
+
+
+class _FetchFinder(HTMLParser):
+    """Collects the remote references of the markup, style and script code it is fed."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._code: str | None = None  # "script" or "style" while inside code that runs
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        for name, value in values.items():
+            remote = (name in _URL_ATTRIBUTES and _REMOTE_URL.search(value)) or (
+                name == "style" and _REMOTE.search(value))
+            if remote or (tag == "meta" and name == "content" and "url=" in value.lower()
+                          and values.get("http-equiv", "").lower() == "refresh"):
+                self.found.append(f'<{tag} {name}="{value[:60]}">')
+        data_block = tag == "script" and values.get("type", "").strip().lower() in _DATA_SCRIPTS
+        self._code = tag if tag in ("script", "style") and not data_block else None
+
+    def handle_endtag(self, tag: str) -> None:
+        self._code = None
+
+    def handle_data(self, data: str) -> None:
+        if self._code is not None:
+            for pattern in (_REMOTE, _REMOTE_CODE):
+                self.found.extend(data[m.start() : m.end() + 40] for m in pattern.finditer(data))
 
 
 def _prepare(graph: Any, focus, hops, since, until, types, max_nodes) -> tuple[nx.MultiDiGraph, dict]:

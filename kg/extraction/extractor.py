@@ -41,7 +41,7 @@ from kg.extraction.select import (
     select_events,
 )
 from kg.extraction.timex import date_for, find_dates
-from kg.nlp import load_nlp
+from kg.nlp import load_nlp, parse, parse_many
 from kg.types import Document, Event, Evidence, Extraction, Mention, Sentence
 
 __all__ = ["Extractor", "extract", "only_events", "select_events"]
@@ -90,12 +90,12 @@ class Extractor:
 
     def extract(self, document: Document) -> Extraction:
         """Read one document."""
-        return self.extract_doc(document, self.nlp(document.text))
+        return self.extract_doc(document, parse(self.nlp, document.text))
 
     def extract_many(self, documents: Iterable[Document], batch_size: int = 16) -> Iterator[Extraction]:
         """Read documents in order, parsing them in batches."""
         pairs = ((d.text, d) for d in documents)
-        for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        for doc, document in parse_many(self.nlp, pairs, batch_size):
             yield self.extract_doc(document, doc)
 
     def extract_doc(self, document: Document, doc: Doc) -> Extraction:

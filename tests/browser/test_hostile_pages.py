@@ -1,7 +1,7 @@
 """A graph built from a hostile feed, in headless Chromium: graph.html, /explorer and the query page.
 
-Markup in ids, titles and sentences, ``javascript:`` urls, RTL text and emoji go through the
-real build; every node and edge is clicked and hovered and the search box gets markup: no
+Markup in ids, titles and sentences (quoted ``<img src=https://…>`` and ``src=//…`` included),
+``javascript:`` urls, RTL text and emoji go through the real build; every node and edge is clicked and hovered and the search box gets markup: no
 dialog opens, no script error happens, nothing is fetched, and the markup shows as text.
 """
 
@@ -22,6 +22,9 @@ SCRIPT = "</script><script>alert(2)</script>"
 SVG = '"><svg onload=alert(3)>'
 RTL = "\u202eRTL موسكו ישראל\u202c"
 SAFE_URL = "https://example.org/news/1"
+# articles that quote markup: data to show, never a reason to refuse the page
+QUOTED_IMG = "Embed <img src=https://cdn.example.com/a.jpg>"
+QUOTED_SRC = "src=//cdn.example.com/a.jpg"
 RECORDS = [
     {"id": f"a{IMG}", "title": f"Talks {SCRIPT}", "url": "javascript:alert(1)", "published": "2024-11-11",
      "text": f"Russia attacked Ukraine on Monday {IMG}. Germany condemned Russia {SCRIPT} on Tuesday."},
@@ -29,6 +32,8 @@ RECORDS = [
      "text": f"France met China in Paris {SVG}. Poland criticised Belarus 🇺🇦🤝 on Friday."},
     {"id": "c-\u202ertl", "title": RTL, "url": "javascript:alert(1)", "published": "2024-11-11",
      "text": f"Turkey threatened Greece, officials said in {RTL}. Japan praised India 👍🏽 on Sunday."},
+    {"id": "d-quoted", "title": QUOTED_IMG, "url": SAFE_URL, "published": "2024-11-11",
+     "text": f"Spain accused Italy over {QUOTED_SRC} on Monday. Egypt welcomed Sudan's envoy on Friday."},
 ]
 # what only a rendered element, never text, would put in the page
 INJECTED = "img, svg, iframe, object, embed, #kg-panel script, .vis-tooltip script, a[href^='javascript' i]"
@@ -124,6 +129,8 @@ def test_graph_html_of_a_hostile_feed(page, built):
     assert IMG in attack and f"Talks {SCRIPT}" in attack
     assert SVG in edge_text(texts, page, "meet")
     assert RTL in edge_text(texts, page, "threaten")
+    quoted = edge_text(texts, page, "accuse")
+    assert QUOTED_IMG in quoted and QUOTED_SRC in quoted
     assert any(IMG in text for key, text in texts.items() if key.startswith("tip "))
     assert any(SVG in text for key, text in texts.items() if key.startswith("tip "))
     # the javascript: url never becomes a link; the https one does

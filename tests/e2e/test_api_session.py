@@ -33,7 +33,7 @@ SESSION = textwrap.dedent("""
     seen = {}
     for round in (1, 2):
         x = kg.extract("Trump called Putin on Thursday.", published="2024-11-11")
-        g = kg.build_graph(kg.read_documents([sample]))
+        g = kg.build_graph(documents=kg.read_documents([sample]))
         df = kg.sparql(g, "SELECT ?l WHERE { ?e a kg:Country ; rdfs:label ?l } ORDER BY ?l")
         G = kg.to_networkx(g)
         x2 = kg.Extractor().extract(next(iter(kg.read_documents([sample]))))
@@ -106,7 +106,7 @@ def _public_examples() -> list[doctest.DocTest]:
 def sample_graph():
     from kg.pipeline import build_graph
 
-    return build_graph(kg.read_documents([SAMPLE]))
+    return build_graph(documents=kg.read_documents([SAMPLE]))
 
 
 @pytest.mark.parametrize("test", _public_examples(), ids=lambda t: t.name)

@@ -279,3 +279,60 @@ def test_query_on_a_missing_store_exits_2(capsys, monkeypatch, tmp_path):
     code, _, err = run(capsys, monkeypatch, "query", tmp_path / "nowhere", "ASK { ?s ?p ?o }")
     assert code == 2
     assert err.count("\n") == 1 and "no such store" in err
+
+
+# ---- odd inputs never stop a batch -----------------------------------------------------------------
+
+def test_extract_replaces_a_lone_surrogate_and_writes_the_whole_batch(capsys, monkeypatch, tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"id": "a", "text": "Russia attacked Ukraine \\ud800 on Monday."}\n'
+                    '{"id": "b", "text": "France condemned Russia."}\n', encoding="utf-8")
+    out_file = tmp_path / "facts.jsonl"
+    note = f"kg: note: {feed}:1: replaced 1 unencodable character (lone surrogates) with U+FFFD\n"
+    code, out, err = run(capsys, monkeypatch, "extract", feed)
+    assert (code, err) == (0, note)
+    code, _, err = run(capsys, monkeypatch, "extract", feed, "--out", out_file)
+    assert (code, err) == (0, note)
+    assert out_file.read_text(encoding="utf-8") == out and {r["doc"] for r in facts(out)} == {"a", "b"}
+    assert any("\ufffd" in r["sentence"] for r in facts(out))
+
+
+def test_text_option_and_a_missing_path(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, monkeypatch, "extract", "--text", "Russia invaded Ukraine.", "missing.jsonl")
+    assert code == 1
+    assert err == "kg: missing.jsonl: no such file\n"
+    assert {r["doc"] for r in facts(out)} == {"text-1"}
+
+
+def test_an_over_long_sentence_line_is_skipped_with_one_line(capsys, monkeypatch, tmp_path):
+    lines = tmp_path / "lines.txt"
+    lines.write_text("China criticised Japan.\n" + "a" * 2_000_000 + "\nFrance condemned Mali.\n", encoding="utf-8")
+    code, out, err = run(capsys, monkeypatch, "extract", "--sentences", lines)
+    assert code == 1
+    assert err == (f"kg: {lines}:2: a line of 2,000,000 characters, above the limit of 100,000 for one sentence "
+                   "(skipped)\n")
+    assert {r["sentence_index"] for r in facts(out)} == {0, 2}
+
+
+def test_build_reports_missing_paths_and_keeps_colliding_names_apart(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    for rel, text in [("in/a/report.txt", "Russia attacked Ukraine."), ("in/b/report.md", "France met China.")]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    feed = tmp_path / "in" / "feed.jsonl"
+    feed.write_text('{"id": "s", "text": "Iran threatened \\udc00 Israel."}\n', encoding="utf-8")
+    code, out, err = run(capsys, monkeypatch, "build", "in", "missing.jsonl", "--out", "out", "--no-html",
+                         "--workers", "1")
+    assert code == 1
+    assert sorted(err.splitlines()) == [  # read errors come as the input is read, notes as documents are stored
+        "kg: missing.jsonl: no such file",
+        f"kg: note: {Path('in/b/report.md')}: document id 'report' is taken by {Path('in/a/report.txt')}; "
+        "this document is 'report-2'",
+        f"kg: note: {Path('in/feed.jsonl')}:1: replaced 1 unencodable character (lone surrogates) with U+FFFD",
+    ]
+    assert out.startswith("documents 3 ") and "failed 1" in out and "replaced characters 1" in out
+    code, out, _ = run(capsys, monkeypatch, "query", "out", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                       "--format", "csv")
+    assert code == 0
+    assert sorted(line.rsplit("/", 1)[-1] for line in out.split()[1:]) == ["report", "report-2", "s"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -14,6 +15,7 @@ from kg.export.html import (
     NEGATED_COLOUR,
     PHYSICS_LIMIT,
     TYPE_COLOURS,
+    remote_references,
     script_json,
     show,
     to_html,
@@ -212,3 +214,52 @@ def test_show_raises_no_ipython_warning(graph):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         show(graph, height=300)
+
+
+# ---- the no-network check reads markup and code, not data ---------------------------------------
+
+QUOTED_IMG = "Embed <img src=https://cdn.example.com/a.jpg>"
+QUOTED_SRC = "the tag's src=//cdn.example.com/a.jpg loads it"
+
+
+def test_quoted_markup_in_titles_and_text_is_shown_and_the_page_written(tmp_path):
+    documents = {"d1": (QUOTED_IMG, "2024-11-11", "https://news.example.org/call"),
+                 "d2": (QUOTED_SRC, "2022-03-02", None)}
+    entities = dict(ENTITIES)
+    entities["vladimir-putin"] = (QUOTED_SRC, "Person", ("Putin",), "Q7747", "russia")
+    events = [(eid, doc, s, lemma, o, dict(opts, evidence=f"{QUOTED_IMG} and {QUOTED_SRC}"))
+              for eid, doc, s, lemma, o, opts in EVENTS]
+    out = tmp_path / "graph.html"
+    write_html(build_dataset(entities, events, documents), out, title=QUOTED_IMG)
+    page = out.read_text(encoding="utf-8")
+    assert remote_references(page) == []
+    assert "<img" not in page and f"<title>{html.escape(QUOTED_IMG)}</title>" in page
+    data = payload(page)
+    assert QUOTED_SRC in {n["label"] for n in data["nodes"]}
+    assert {d["title"] for d in data["documents"].values()} >= {QUOTED_IMG, QUOTED_SRC}
+    assert f"{QUOTED_IMG} and {QUOTED_SRC}" in {e.get("evidence") for e in data["edges"]}
+
+
+@pytest.mark.parametrize("markup", [
+    '<img src="https://cdn.example.com/a.jpg">',
+    "<link rel=stylesheet href=//cdn.example.com/a.css>",
+    '<img srcset="a.png 1x, //cdn.example.com/b.png 2x">',
+    '<div style="background: url(https://cdn.example.com/a.png)"></div>',
+    '<meta http-equiv="refresh" content="0; url=https://example.com/">',
+    '<script>fetch("https://cdn.example.com/x"); new Image().src = "//cdn.example.com/y";</script>',
+    '<script type="module">import x from "https://cdn.example.com/x.js";</script>',
+    "<style>@import url(//cdn.example.com/a.css);</style>",
+])
+def test_markup_and_code_that_would_fetch_are_found(markup):
+    assert remote_references(f"<!DOCTYPE html><html><body>{markup}</body></html>")
+
+
+@pytest.mark.parametrize("data", [
+    f"<p>{html.escape(QUOTED_IMG)}</p>",
+    f"<h1>{html.escape(QUOTED_SRC)}</h1>",
+    f'<script type="application/json">{script_json({"t": QUOTED_IMG, "u": "url(//x.org/a)"})}</script>',
+    '<a href="#top">top</a><img src="data:image/png;base64,iVBORw0KGgo=">',
+    "<!-- <link href=https://cdn.example.com/a.css> -->",
+])
+def test_data_and_local_references_are_not_fetches(data):
+    assert remote_references(f"<!DOCTYPE html><html><body>{data}</body></html>") == []

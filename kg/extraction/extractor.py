@@ -344,8 +344,8 @@ def extract(document: Document | str, *, published=None) -> Extraction:
     global _DEFAULT
     if _DEFAULT is None:
         _DEFAULT = Extractor()
-    if isinstance(document, str):
-        from kg.documents import parse_date
+    from kg.documents import parse_date, safe_document
 
+    if isinstance(document, str):
         document = Document("text", document, published=parse_date(published))
-    return _DEFAULT.extract(document)
+    return _DEFAULT.extract(safe_document(document))

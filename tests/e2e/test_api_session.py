@@ -79,6 +79,13 @@ def test_every_public_function_works_twice_in_one_interpreter(session):
     assert (folder / "page-1.html").stat().st_size > 0 and (folder / "page-2.html").stat().st_size > 0
 
 
+def test_extract_makes_text_safe_as_every_other_door_does():
+    x = kg.extract("Russia attacked Ukraine \ud800 on Monday.", published="2024-11-11")
+    assert "\ud800" not in x.document.text and x.document.meta["replaced_characters"] == 1
+    assert [(e.subject.text, e.lemma) for e in x.events][:1] == [("Russia", "attack")]
+    json.dumps([e.subject.text for e in x.events]).encode("utf-8")
+
+
 def test_public_names_are_never_replaced_by_subpackages():
     import importlib
     import pkgutil

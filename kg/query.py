@@ -344,6 +344,11 @@ def named_query_params(name: str) -> dict[str, str]:
     return dict(_read_named(_named_path(name))[2])
 
 
+def named_query_defaults(name: str) -> dict[str, str]:
+    """The default value of each $parameter of a named query that has one (``(default "...")``)."""
+    return {p: m.group(1) for p, doc in named_query_params(name).items() if (m := _DEFAULT.search(doc))}
+
+
 def _named_path(name: str) -> Path:
     files = _named_files()
     if name not in files:
@@ -370,7 +375,7 @@ def named_query(name: str, params: dict[str, str] | None = None, *, all_facts: b
         True
     """
     _, text, declared = _read_named(_named_path(name))
-    given = {p: m.group(1) for p, doc in declared.items() if (m := _DEFAULT.search(doc))}
+    given = named_query_defaults(name)
     given.update(params or {})
     if all_facts:
         if "facts" not in declared:

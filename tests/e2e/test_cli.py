@@ -279,3 +279,27 @@ def test_query_on_a_missing_store_exits_2(capsys, monkeypatch, tmp_path):
     code, _, err = run(capsys, monkeypatch, "query", tmp_path / "nowhere", "ASK { ?s ?p ?o }")
     assert code == 2
     assert err.count("\n") == 1 and "no such store" in err
+
+
+def test_facts_option_of_query_viz_and_export(capsys, monkeypatch, built, tmp_path):
+    import csv
+    import io
+
+    def rows(*args) -> list[dict]:
+        code, out, err = run(capsys, monkeypatch, *args)
+        assert code == 0, err
+        return list(csv.DictReader(io.StringIO(out)))
+
+    events = rows("query", built, "--named", "who-did-what", "--format", "csv")
+    facts = rows("query", built, "--named", "who-did-what", "--format", "csv", "--facts")
+    assert 0 < len(events) < len(facts)
+    assert all(r["cameo"] for r in events) and not all(r["cameo"] for r in facts)
+    table = rows("export", built, "--format", "csv")
+    every = rows("export", built, "--format", "csv", "--facts")
+    assert 0 < len(table) < len(every) and all(r["cameo"] and r["date_start"] for r in table if r["date"])
+    counts = []
+    for extra in ((), ("--facts",)):
+        code, out, err = run(capsys, monkeypatch, "viz", built, "--out", tmp_path / "v.html", *extra)
+        assert code == 0, err
+        counts.append(int(re.search(r"events (\d+)", out).group(1)))
+    assert 0 < counts[0] < counts[1]

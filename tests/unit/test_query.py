@@ -20,6 +20,7 @@ from kg.query import (
     _read_named,
     list_named_queries,
     named_query,
+    named_query_defaults,
     named_query_params,
     run_query,
     sparql,
@@ -258,6 +259,7 @@ def test_a_parameter_with_a_default_may_be_left_out(tmp_path, monkeypatch):
     (tmp_path / "labels.rq").write_text(
         '# Labels.\n# $lang: a language tag (default "en")\nSELECT ?l WHERE { ?s rdfs:label ?l FILTER(LANG(?l) = $lang) }\n')
     monkeypatch.setattr("kg.query.queries_dir", lambda: tmp_path)
+    assert named_query_defaults("labels") == {"lang": "en"}
     assert 'LANG(?l) = "en"' in named_query("labels")
     assert 'LANG(?l) = "fr"' in named_query("labels", {"lang": "fr"})
     with pytest.raises(QueryError, match="no option for all facts"):

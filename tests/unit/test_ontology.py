@@ -144,6 +144,13 @@ def test_an_event_is_a_fact(ontology):
     assert ontology.value(KG.actor, RDFS.domain) == KG.Fact
 
 
+def test_no_domain_makes_a_cameo_concept_a_fact(ontology):
+    # cameo.ttl states kg:goldstein on skos:Concepts: a domain would type every concept by inference
+    cameo = Graph().parse(data_dir("ontologies") / "cameo.ttl", format="turtle")
+    for prop in {p for _, p, _ in cameo if str(p).startswith(KG_NS)}:
+        assert ontology.value(prop, RDFS.domain) is None, prop
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [

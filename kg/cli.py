@@ -233,6 +233,7 @@ def query(
     param: list[str] = typer.Option([], "--param", "-p", help="NAME=VALUE for a named query's $NAME."),
     fmt: str = typer.Option("table", "--format", help="table, csv, tsv or json."),
     list_: bool = typer.Option(False, "--list", help="List the named queries and exit."),
+    facts: bool = typer.Option(False, "--facts", help="With --named: every extracted fact, not only coded events."),
 ):
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT) against a store or an RDF file."""
     from kg.query import list_named_queries, named_query, run_query
@@ -254,7 +255,7 @@ def query(
         bad = [p for p in param if "=" not in p]
         if bad:
             raise KGError(f"--param must be NAME=VALUE, got {bad[0]!r}")
-        text = named_query(named, params)
+        text = named_query(named, params, all_facts=facts)
     else:
         text = sparql
     if fmt not in {"table", "csv", "tsv", "json"}:
@@ -296,6 +297,7 @@ def viz(
     max_nodes: Optional[int] = typer.Option(None, "--max-nodes", help="Keep only the best-connected entities."),
     title: str = typer.Option("kg", help="Page title."),
     view: str = typer.Option("graph", help="The view the page opens on: graph, timeline, map or matrix."),
+    facts: bool = typer.Option(False, "--facts", help="Draw every fact between two entities, not only coded events."),
 ):
     """Write the offline HTML explorer of a store (or of one entity's neighbourhood)."""
     from kg.export.html import write_html
@@ -304,7 +306,8 @@ def viz(
         raise KGError(f"--hops must be 0 or more, got {hops}")
     wanted = [t.strip() for t in types.split(",") if t.strip()] if types else None
     summary = write_html(_open_for_reading(store), out, focus=focus, hops=hops, since=since,
-                         until=until, types=wanted, max_nodes=max_nodes, title=title, view=view)
+                         until=until, types=wanted, max_nodes=max_nodes, title=title, view=view,
+                         all_facts=facts)
     console.print(f"entities {summary['nodes']}  events {summary['edges']}  "
                   f"left out {summary['nodes_left_out']} entities, {summary['edges_left_out']} events", markup=False)
     console.print(f"  html   {out}", markup=False)
@@ -317,6 +320,7 @@ def export_(
                                       help="ttl, trig, nt, nq, jsonld, graphml, csv (one row per event) or geojson (located events)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o",
                                        help="Output file (its extension picks the format when --format is not given); default stdout."),
+    facts: bool = typer.Option(False, "--facts", help="graphml, csv: every extracted fact, not only coded events."),
 ):
     """Export a store as RDF (Turtle, TriG, N-Triples, N-Quads, JSON-LD), GraphML or an events CSV."""
     import shutil
@@ -330,11 +334,11 @@ def export_(
         raise KGError("give --format (output to stdout) or --out FILE")
     graph = _open_for_reading(store)
     if out is not None:
-        path = export(graph, out, fmt)
+        path = export(graph, out, fmt, all_facts=facts)
         err_console.print(f"  {(fmt or path.suffix.lstrip('.')):7} {path}", markup=False)
         return
     with tempfile.TemporaryDirectory() as tmp:
-        path = export(graph, Path(tmp) / f"export.{fmt.lower()}", fmt)
+        path = export(graph, Path(tmp) / f"export.{fmt.lower()}", fmt, all_facts=facts)
         with open(path, "rb") as fh:
             shutil.copyfileobj(fh, sys.stdout.buffer)
     sys.stdout.flush()

@@ -17,6 +17,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.graph import ConjunctiveGraph, Dataset
 from rdflib.namespace import OWL, SKOS
 
+from kg.dates import date_interval
 from kg.errors import KGError
 from kg.namespaces import CAMEO, ENT, GEO, KG, PLOVER, REL, WD
 
@@ -27,8 +28,8 @@ _KG_NS = str(KG._NS)
 _ENTITY_QUERY = f"""
 SELECT DISTINCT ?s ?p ?o WHERE {{ ?s a <{KG.Entity}> ; ?p ?o . }}
 """
-_EVENT_QUERY = f"""
-SELECT DISTINCT ?s ?p ?o WHERE {{ ?s a <{KG.Event}> ; ?p ?o . }}
+_FACT_QUERY = """
+SELECT DISTINCT ?s ?p ?o WHERE {{ ?s a <{cls}> ; ?p ?o . }}
 """
 _DOCUMENT_QUERY = f"""
 SELECT DISTINCT ?s ?p ?o WHERE {{ ?s a <{KG.Document}> ; ?p ?o . }}
@@ -38,6 +39,7 @@ _EVENT_FIELDS = {
     KG.lemma: "relation",
     KG.relationText: "label",
     KG.date: "date",
+    KG.datePrecision: "date_precision",
     KG.dateText: "date_text",
     KG.modality: "modality",
     KG.evidence: "evidence",
@@ -100,13 +102,19 @@ def _literal_value(value: Any) -> Any:
     return value.toPython() if isinstance(value, Literal) else value
 
 
-def to_networkx(graph: Graph) -> nx.MultiDiGraph:
+def to_networkx(graph: Graph, *, all_facts: bool = False) -> nx.MultiDiGraph:
     """Entities as nodes and one edge per event whose actor and target are both entities.
 
     Node ids are entity IRIs (attributes ``label, type, country, wikidata, aliases, role,
     sector``, and ``lat, long, country_code`` for located places); edge keys are event IRIs
-    (attributes ``relation`` (lemma), ``label`` (as written), ``date, cameo, plover, negated,
-    modality, confidence, evidence, document, attributed_to`` and a few more). Documents are kept in ``g.graph["documents"]``.
+    (attributes ``relation`` (lemma), ``label`` (as written), ``date`` (ISO text), ``date_start,
+    date_end`` (``datetime.date``), ``date_precision, cameo, plover, negated, modality,
+    confidence, evidence, document, attributed_to`` and a few more). Documents are kept in
+    ``g.graph["documents"]``.
+
+    Args:
+        all_facts: an edge for every fact between two entities (``kg:Fact``), not only for
+            coded events (``kg:Event``).
 
     Example:
         >>> g = to_networkx(dataset)
@@ -123,7 +131,7 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     documents = _pivot(view, _DOCUMENT_QUERY)
     g.graph["documents"] = {iri: _document_attrs(iri, documents[iri]) for iri in sorted(documents)}
 
-    events = _pivot(view, _EVENT_QUERY)
+    events = _pivot(view, _FACT_QUERY.format(cls=KG.Fact if all_facts else KG.Event))
     for iri in sorted(events):
         props = events[iri]
         actor, target = _first(props, KG.actor), _first(props, KG.target)
@@ -193,6 +201,9 @@ def _event_attrs(props: dict) -> dict[str, Any]:
     attrs["location"] = _text(_first(props, KG.location))
     index = _literal_value(_first(props, KG.sentenceIndex))
     attrs["sentence_index"] = None if index is None else int(index)
+    for name, prop in (("date_start", KG.dateStart), ("date_end", KG.dateEnd)):
+        value = _literal_value(_first(props, prop))
+        attrs[name] = value if isinstance(value, date) else None
     return attrs
 
 
@@ -244,39 +255,6 @@ def ego_graph(g: nx.MultiDiGraph, node: str, hops: int = 1) -> nx.MultiDiGraph:
     return ego
 
 
-def date_interval(value: Any) -> tuple[date, date] | None:
-    """First and last day of an ISO date, month, year or ``start/end`` interval; None if unreadable.
-
-    Example:
-        >>> date_interval("2024-09")
-        (datetime.date(2024, 9, 1), datetime.date(2024, 9, 30))
-    """
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value, value
-    text = str(value).strip()
-    if "/" in text:
-        start, _, end = text.partition("/")
-        first, last = date_interval(start), date_interval(end)
-        return (first[0], last[1]) if first and last else None
-    parts = text.split("-")
-    try:
-        numbers = [int(p) for p in parts]
-        if len(numbers) == 1:
-            return date(numbers[0], 1, 1), date(numbers[0], 12, 31)
-        if len(numbers) == 2:
-            year, month = numbers
-            following = date(year + month // 12, month % 12 + 1, 1)
-            return date(year, month, 1), date.fromordinal(following.toordinal() - 1)
-        if len(numbers) == 3:
-            day = date(*numbers)
-            return day, day
-    except ValueError:
-        return None
-    return None
-
-
 def _bound(value: Any, name: str, end: bool) -> date | None:
     if value is None:
         return None
@@ -304,7 +282,7 @@ def filter_graph(
 ) -> tuple[nx.MultiDiGraph, dict[str, Any]]:
     """Keep events dated in ``[since, until]``, entities of ``types``, the best-connected part.
 
-    An event is kept when its date (a day, month or interval) overlaps the range; undated
+    An event is kept when its typed bounds (``date_start``, ``date_end``) overlap the range; undated
     events are left out once a bound is given, and so are entities that lose all their events
     that way. ``types`` are class names (``Person``, ``Country``; case-insensitive).
     ``max_nodes`` keeps that many entities of highest degree (ties by label, then IRI).
@@ -325,8 +303,8 @@ def filter_graph(
     if low is not None or high is not None:
         touched = set()
         for u, v, k, d in list(out.edges(keys=True, data=True)):
-            span = date_interval(d.get("date"))
-            if span is None or (low and span[1] < low) or (high and span[0] > high):
+            first, last = d.get("date_start"), d.get("date_end") or date.max  # an open interval
+            if first is None or (low and last < low) or (high and first > high):
                 out.remove_edge(u, v, key=k)
                 touched.update((u, v))
                 by["date"] += 1

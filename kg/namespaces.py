@@ -11,6 +11,9 @@ from rdflib.namespace import DefinedNamespace
 
 BASE = "https://w3id.org/kg-events/"
 
+#: the ontology's IRI, also the name of the graph that holds it in a store
+ONTOLOGY_GRAPH = BASE + "ontology"
+
 
 class KG(DefinedNamespace):
     """The kg ontology: classes and properties of the geopolitical event graph."""
@@ -28,12 +31,12 @@ class KG(DefinedNamespace):
     Group: URIRef
     Facility: URIRef
     OtherEntity: URIRef
+    Fact: URIRef
     Event: URIRef
     Relation: URIRef
     Document: URIRef
-    Sentence: URIRef
 
-    # event properties
+    # fact and event properties
     actor: URIRef
     target: URIRef
     relation: URIRef
@@ -42,7 +45,6 @@ class KG(DefinedNamespace):
     actorText: URIRef
     targetText: URIRef
     evidence: URIRef
-    sentence: URIRef
     sentenceIndex: URIRef
     startOffset: URIRef
     endOffset: URIRef
@@ -54,6 +56,9 @@ class KG(DefinedNamespace):
     attributionText: URIRef
     quote: URIRef
     date: URIRef
+    dateStart: URIRef
+    dateEnd: URIRef
+    datePrecision: URIRef
     dateText: URIRef
     dateSource: URIRef
     location: URIRef
@@ -63,22 +68,18 @@ class KG(DefinedNamespace):
     plover: URIRef
     goldstein: URIRef
     pattern: URIRef
-    source: URIRef
 
     # entity properties
     country: URIRef
     countryCode: URIRef
     sector: URIRef
     role: URIRef
-    entityType: URIRef
-    mentionCount: URIRef
 
     # document properties
     published: URIRef
     title: URIRef
     url: URIRef
     publisher: URIRef
-    text: URIRef
 
 
 ENT = Namespace(BASE + "entity/")

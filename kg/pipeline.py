@@ -70,9 +70,10 @@ def build_graph(texts: Iterable[str] = (), *, paths: Iterable[str | Path] = (),
         True
     """
     from kg.rdf import add_extraction
-    from kg.store import open_store
+    from kg.store import load_ontology, open_store
 
     graph = open_store(store)
+    load_ontology(graph)
     texts, paths = ([x] if isinstance(x, (str, Path)) else x for x in (texts, paths))
     inputs = itertools.chain(paths, documents, text_documents(texts, published=published))
     for extraction in extractions(inputs, published=published, workers=workers, model=model):
@@ -96,7 +97,7 @@ def build(inputs, out_dir: str | Path | None = None, *, store: str | Path | None
     from kg.export.formats import write_graph
     from kg.export.html import write_html
     from kg.rdf import add_extraction
-    from kg.store import check_store, close_store, open_store
+    from kg.store import check_store, close_store, load_ontology, open_store
 
     started = time.monotonic()
     summary = Summary()
@@ -114,6 +115,7 @@ def build(inputs, out_dir: str | Path | None = None, *, store: str | Path | None
     graph = open_store(target)
     try:
         check_store(graph)
+        load_ontology(graph)
         if out is not None:
             try:
                 out.mkdir(parents=True, exist_ok=True)

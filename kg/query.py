@@ -293,6 +293,7 @@ def run_query(target: str | Path, query: str, fmt: str = "table") -> str:
 # --- named queries ---------------------------------------------------------------------------
 
 _PARAM_DOC = re.compile(r"^#\s*\$([A-Za-z_][A-Za-z0-9_]*)\s*:?\s*(.*)$")
+_DEFAULT = re.compile(r'\(default "([^"]*)"\)\s*$')
 _PLACEHOLDER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -302,7 +303,10 @@ def _named_files() -> dict[str, Path]:
 
 @cache
 def _read_named(path: Path) -> tuple[str, str, dict[str, str]]:
-    """(description, body, {param: doc}) of a named query file, validated."""
+    """(description, body, {param: doc}) of a named query file, validated.
+
+    A parameter whose description ends in ``(default "VALUE")`` may be left out.
+    """
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
     if not lines or not lines[0].startswith("#") or not lines[0].lstrip("# ").strip():
@@ -340,6 +344,11 @@ def named_query_params(name: str) -> dict[str, str]:
     return dict(_read_named(_named_path(name))[2])
 
 
+def named_query_defaults(name: str) -> dict[str, str]:
+    """The default value of each $parameter of a named query that has one (``(default "...")``)."""
+    return {p: m.group(1) for p, doc in named_query_params(name).items() if (m := _DEFAULT.search(doc))}
+
+
 def _named_path(name: str) -> Path:
     files = _named_files()
     if name not in files:
@@ -355,15 +364,23 @@ def sparql_string(value: str) -> str:
     return f'"{escaped}"'
 
 
-def named_query(name: str, params: dict[str, str] | None = None) -> str:
+def named_query(name: str, params: dict[str, str] | None = None, *, all_facts: bool = False) -> str:
     """Text of kg/queries/NAME.rq with its ``$param`` placeholders filled as string literals.
+
+    A parameter left out takes its default. Named queries list coded events (``kg:Event``);
+    ``all_facts`` (the ``$facts`` parameter set to ``"true"``) lists every extracted fact.
 
     Example:
         >>> "putin" in named_query("entity-facts", {"entity": "Putin"}).lower()
         True
     """
     _, text, declared = _read_named(_named_path(name))
-    given = dict(params or {})
+    given = named_query_defaults(name)
+    given.update(params or {})
+    if all_facts:
+        if "facts" not in declared:
+            raise QueryError(f"query {name!r} lists no events, so it has no option for all facts")
+        given["facts"] = "true"
     unknown = sorted(set(given) - set(declared))
     missing = sorted(set(declared) - set(given))
     if unknown or missing:

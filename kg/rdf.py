@@ -1,13 +1,17 @@
-"""Extraction -> RDF: stable IRIs, labels, event nodes with provenance, one named graph per document.
+"""Extraction -> RDF: stable IRIs, labels, fact nodes with provenance, one named graph per document.
 
 The model (shared by the queries, the exports and the server):
 
 * entity ``ent:<id>``: ``a kg:<Type>, kg:Entity``, ``rdfs:label``, ``skos:altLabel``,
-  ``owl:sameAs wd:Q…``, ``kg:country``, ``kg:sector``, ``kg:role``, ``kg:entityType``;
+  ``owl:sameAs wd:Q…``, ``kg:country``, ``kg:sector``, ``kg:role``;
 * direct edge ``ent:subj rel:<lemma> ent:obj`` (``rel:<lemma> a owl:ObjectProperty, kg:Relation;
   rdfs:subPropertyOf kg:relation``) whenever both ends are entities;
-* event node ``evt:<id>`` carrying actor, target, relation, date, stance, source, CAMEO, evidence
-  and offsets, ``prov:wasDerivedFrom`` its document;
+* fact node ``evt:<id>`` (``a kg:Fact``) carrying actor, target, relation, date, stance, source,
+  CAMEO, evidence and offsets, ``prov:wasDerivedFrom`` its document; a fact with a CAMEO code
+  whose actor is an entity is also ``a kg:Event``;
+* a date as written (``kg:date``, ISO 8601 text) with its typed bounds ``kg:dateStart`` and
+  ``kg:dateEnd`` (``xsd:date``) and ``kg:datePrecision`` (day, week, month, year, decade,
+  interval);
 * document node ``doc:<id>``; its IRI is also the name of the graph holding all of the above.
 """
 
@@ -22,6 +26,7 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.store import Store
 from rdflib.term import Node
 
+from kg.dates import date_bounds
 from kg.errors import StoreError
 from kg.geo import country_code, locate
 from kg.namespaces import CAMEO, DOC, ENT, EVT, GEO, KG, PLOVER, REL, WD
@@ -41,7 +46,6 @@ ENTITY_CLASSES = {
 }
 
 _UNRESERVED = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _QID = re.compile(r"^Q[1-9][0-9]*$")
 
 
@@ -173,15 +177,27 @@ def _decimal(value: float, places: int = 3) -> Literal:
     return Literal("0" if text in ("-0", "") else text, datatype=XSD.decimal)
 
 
-def _date(value: str) -> Literal:
-    return Literal(value, datatype=XSD.date) if _DAY.match(value) else Literal(value)
+def is_event(event: Event) -> bool:
+    """True for a coded event (a CAMEO code) whose actor is an entity; any other fact is open."""
+    return bool(event.cameo and event.subject.entity)
+
+
+def _date_triples(node: URIRef, value: str) -> Iterable[Triple]:
+    """The date as written and, when it reads as ISO 8601, its typed bounds and precision."""
+    yield node, KG.date, Literal(value)
+    bounds = date_bounds(value)
+    if bounds is None:
+        return
+    yield node, KG.dateStart, Literal(bounds.start.isoformat(), datatype=XSD.date)
+    if bounds.end is not None:
+        yield node, KG.dateEnd, Literal(bounds.end.isoformat(), datatype=XSD.date)
+    yield node, KG.datePrecision, Literal(bounds.precision)
 
 
 def _entity_triples(entity: Entity) -> Iterable[Triple]:
     node = entity_iri(entity.id)
     yield node, RDF.type, KG.Entity
     yield node, RDF.type, ENTITY_CLASSES.get(entity.type, KG.OtherEntity)
-    yield node, KG.entityType, Literal(entity.type)
     yield node, RDFS.label, Literal(entity.name)
     for alias in entity.aliases:
         if alias != entity.name:
@@ -254,7 +270,9 @@ def _event_triples(extraction: Extraction, event: Event) -> Iterable[Triple]:
     node = event_iri(event)
     doc = document_iri(extraction.document.id)
     rel = relation_iri(event.lemma)
-    yield node, RDF.type, KG.Event
+    yield node, RDF.type, KG.Fact
+    if is_event(event):
+        yield node, RDF.type, KG.Event
     yield from _mention_link(node, event.subject, KG.actor, KG.actorText)
     yield from _mention_link(node, event.object, KG.target, KG.targetText)
     yield from _mention_link(node, event.location, KG.location, KG.locationText)
@@ -272,7 +290,7 @@ def _event_triples(extraction: Extraction, event: Event) -> Iterable[Triple]:
     yield node, KG.negated, Literal(bool(event.negated))
     yield node, KG.modality, Literal(event.modality)
     if event.date:
-        yield node, KG.date, _date(event.date)
+        yield from _date_triples(node, event.date)
     if event.date_text:
         yield node, KG.dateText, Literal(event.date_text)
     if event.date_source:

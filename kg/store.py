@@ -15,7 +15,7 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.bulk import Part, bulk_load, load_whole, parts
 from kg.errors import InputError, StoreError
-from kg.namespaces import BASE, PREFIXES
+from kg.namespaces import ONTOLOGY_GRAPH, PREFIXES
 from kg.resources import data_dir
 
 #: prefix -> namespace IRI, declared in every store, query and Turtle export
@@ -28,9 +28,6 @@ STANDARD_PREFIXES: dict[str, str] = {
     "prov": str(PROV),
     **{prefix: str(ns) for prefix, ns in PREFIXES.items()},
 }
-
-#: named graph holding the shipped ontologies when load_ontologies() is used
-ONTOLOGY_GRAPH = BASE + "ontology"
 
 _RDF_FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -257,7 +254,8 @@ def import_files(spec: str | Path, paths, *, graph: str | None = None, workers: 
     Files over BULK_THRESHOLD go through pyoxigraph's bulk loader into a directory store, on
     ``workers`` threads: consecutive large files load side by side, and an N-Triples/N-Quads
     file without blank nodes is cut at line boundaries into pieces loaded side by side.
-    Smaller files, and every file into a memory store, load in one transaction each.
+    Smaller files, and every file into a memory store, load in one transaction each. The
+    ontology graph is (re)loaded first (see :func:`load_ontology`).
 
     Args:
         spec: a store directory, ``"memory"`` or an endpoint URL (see :func:`open_store`).
@@ -283,6 +281,7 @@ def import_files(spec: str | Path, paths, *, graph: str | None = None, workers: 
     store = open_store(spec)
     try:
         check_store(store)
+        load_ontology(store)
         local = to_pyoxigraph(store)
         if local is None or str(spec) == "memory":
             # A memory store gains nothing from the bulk loader (Store.load is faster there and
@@ -314,24 +313,22 @@ def _import_local(local: ox.Store, paths: list[Path], graph: str | None, workers
     bulk_load(local, batch, workers)
 
 
-def load_ontologies(store: Dataset) -> int:
-    """Load the shipped ontologies (geo-events, CAMEO) into their own named graph.
+def load_ontology(store: Dataset) -> int:
+    """Load the ontology (geo-events.ttl: classes, their hierarchy, properties) into its own graph.
+
+    Named ONTOLOGY_GRAPH, it lets SPARQL follow the class hierarchy over the store
+    (``?x a/rdfs:subClassOf* kg:Entity``). Loading again replaces the graph, so the store holds
+    one copy whatever the number of builds and imports.
 
     Returns:
-        Triples added. Re-loading replaces the graph, so the count stays the same.
+        Triples in the ontology graph.
     """
     local = to_pyoxigraph(store)
-    name = ox.NamedNode(ONTOLOGY_GRAPH)
     if local is not None:
-        local.remove_graph(name)
+        local.remove_graph(ox.NamedNode(ONTOLOGY_GRAPH))
     else:
         store.remove_graph(Graph(store=store.store, identifier=ONTOLOGY_GRAPH))
-    total = 0
-    for file in ("geo-events.ttl", "cameo.ttl"):
-        path = data_dir("ontologies") / file
-        if path.is_file():
-            total += load_file(store, path, graph=ONTOLOGY_GRAPH)
-    return total
+    return load_file(store, data_dir("ontologies") / "geo-events.ttl", graph=ONTOLOGY_GRAPH)
 
 
 def close_store(store) -> None:

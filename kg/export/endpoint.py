@@ -10,14 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.export.html import script_json
-from kg.query import list_named_queries, named_query, named_query_params
+from kg.query import list_named_queries, named_query, named_query_defaults, named_query_params
 from kg.store import STANDARD_PREFIXES
 
 _ASSETS = Path(__file__).resolve().parent
 
 
 def index_page() -> str:
-    """The query page as a string: editor, named queries (``$params`` left as ``""`` to fill in), explorer links.
+    """The query page as a string: editor, named queries, explorer links.
+
+    A named query's ``$params`` are left as ``""`` to fill in, those with a default take it.
 
     Example:
         >>> "kg-query" in index_page()
@@ -25,7 +27,7 @@ def index_page() -> str:
     """
     queries = []
     for name, description in list_named_queries():
-        params = named_query_params(name)
+        params = set(named_query_params(name)) - set(named_query_defaults(name))
         queries.append({"name": name, "description": description, "params": sorted(params),
                         "text": named_query(name, {p: "" for p in params})})
     data = {"queries": queries, "prefixes": sorted(STANDARD_PREFIXES.items(), key=lambda p: -len(p[1]))}

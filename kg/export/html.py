@@ -23,7 +23,7 @@ from pyvis.network import Network
 from kg.errors import KGError
 from kg.files import atomic_write
 from kg.export.views import entity_countries, place_table, places, quad_class, view_buttons, view_panes, view_payload
-from kg.graph import date_interval, ego_graph, filter_graph, layout_positions, to_networkx
+from kg.graph import ego_graph, filter_graph, layout_positions, to_networkx
 
 PHYSICS_LIMIT = 300  # above this many entities the layout is precomputed and physics is off
 
@@ -138,8 +138,9 @@ class _FetchFinder(HTMLParser):
                 self.found.extend(data[m.start() : m.end() + 40] for m in pattern.finditer(data))
 
 
-def _prepare(graph: Any, focus, hops, since, until, types, max_nodes) -> tuple[nx.MultiDiGraph, dict]:
-    g = graph if isinstance(graph, nx.MultiDiGraph) else to_networkx(graph)
+def _prepare(graph: Any, focus, hops, since, until, types, max_nodes,
+             all_facts: bool = False) -> tuple[nx.MultiDiGraph, dict]:
+    g = graph if isinstance(graph, nx.MultiDiGraph) else to_networkx(graph, all_facts=all_facts)
     located = places(g)  # before filtering: a place need not be an actor to be on the map
     centre = None
     if focus:
@@ -189,7 +190,7 @@ def _edge_records(g: nx.MultiDiGraph, curved: bool, at: dict[str, int]) -> list[
         relation = d.get("relation") or d.get("label") or "related to"
         modality = d.get("modality") or "asserted"
         negated = bool(d.get("negated"))
-        span = date_interval(d.get("date"))
+        first, last = d.get("date_start"), d.get("date_end")
         cameo = d.get("cameo")
         attributed = d.get("attributed_to")
         record = {
@@ -200,8 +201,8 @@ def _edge_records(g: nx.MultiDiGraph, curved: bool, at: dict[str, int]) -> list[
             "relation": relation,
             "text": d.get("label") or relation,
             "date": d.get("date"),
-            "dmin": span[0].isoformat() if span else None,
-            "dmax": span[1].isoformat() if span else None,
+            "dmin": first.isoformat() if first else None,
+            "dmax": last.isoformat() if last else None,
             "cameo": cameo,
             "root": cameo[:2] if cameo and cameo[:2] in CAMEO_ROOTS else None,
             "plover": d.get("plover"),
@@ -397,9 +398,10 @@ def to_html(
     max_nodes: int | None = None,
     title: str = "kg",
     view: str = "graph",
+    all_facts: bool = False,
 ) -> str:
     """The explorer page as a string (for notebooks); arguments as :func:`write_html`."""
-    g, _ = _prepare(graph, focus, hops, since, until, types, max_nodes)
+    g, _ = _prepare(graph, focus, hops, since, until, types, max_nodes, all_facts)
     return _page(g, title, view)
 
 
@@ -415,6 +417,7 @@ def write_html(
     max_nodes: int | None = None,
     title: str = "kg",
     view: str = "graph",
+    all_facts: bool = False,
 ) -> dict[str, Any]:
     """Write a self-contained offline explorer page of an RDF graph or a :func:`to_networkx` graph.
 
@@ -424,6 +427,7 @@ def write_html(
         types: entity class names to keep (``["Person", "Country"]``).
         max_nodes: keep only that many of the best-connected entities.
         view: the view the page opens on: ``graph``, ``timeline``, ``map`` or ``matrix``.
+        all_facts: draw every fact between two entities, not only coded events.
 
     Returns:
         The summary of :func:`kg.graph.filter_graph` plus ``focus`` and ``path``.
@@ -432,7 +436,7 @@ def write_html(
         >>> write_html(graph, "events.html", focus="Vladimir Putin", hops=1)["focus"]
         'https://w3id.org/kg-events/entity/vladimir-putin'
     """
-    g, summary = _prepare(graph, focus, hops, since, until, types, max_nodes)
+    g, summary = _prepare(graph, focus, hops, since, until, types, max_nodes, all_facts)
     page = _page(g, title, view)
     atomic_write(path, lambda fh: fh.write(page.encode("utf-8")))
     summary["path"] = str(path)

@@ -27,11 +27,12 @@ from kg.query import sparql
 
 FORMATS = (*RDF_FORMATS, "graphml", "csv", "geojson")
 NODE_ATTRIBUTES = ("label", "type", "country", "wikidata")
-EDGE_ATTRIBUTES = ("relation", "label", "date", "cameo", "confidence", "negated", "modality", "evidence")
+EDGE_ATTRIBUTES = ("relation", "label", "date", "date_start", "date_end", "date_precision", "cameo", "confidence",
+                   "negated", "modality", "evidence")
 
 #: columns of the events table, in order
 EVENT_COLUMNS = (
-    "event", "date", "actor1", "actor1_country", "actor2", "actor2_country", "relation",
+    "event", "date", "date_start", "date_end", "date_precision", "actor1", "actor1_country", "actor2", "actor2_country", "relation",
     "cameo", "cameo_root", "plover", "goldstein", "negated", "modality", "attributed_to",
     "source_title", "source_url", "document", "confidence", "sentence",
     "place", "latitude", "longitude",
@@ -40,8 +41,10 @@ EVENT_COLUMNS = (
 # Each event's details and labels are read inside its own document graph (GRAPH ?g), which
 # holds the labels of every entity it mentions; a country is looked up over the union when
 # the document does not carry its label. GROUP BY keeps one row per event whatever repeats.
+# {cls} is kg:Event (coded events) or kg:Fact (every extracted fact).
 EVENTS_QUERY = """
-SELECT ?event (SAMPLE(?d) AS ?date)
+SELECT ?event (SAMPLE(?d) AS ?date) (SAMPLE(?start) AS ?date_start) (SAMPLE(?end) AS ?date_end)
+  (SAMPLE(?precision) AS ?date_precision)
   (SAMPLE(COALESCE(?aLabel, ?aText)) AS ?actor1) (SAMPLE(?aCountry) AS ?actor1_country)
   (SAMPLE(COALESCE(?tLabel, ?tText)) AS ?actor2) (SAMPLE(?tCountry) AS ?actor2_country)
   (SAMPLE(?lemma) AS ?relation) (SAMPLE(?code) AS ?cameo) (SAMPLE(SUBSTR(?code, 1, 2)) AS ?cameo_root)
@@ -54,8 +57,11 @@ SELECT ?event (SAMPLE(?d) AS ?date)
   (SAMPLE(COALESCE(?placeLabel, ?placeText)) AS ?place) (SAMPLE(?lat) AS ?latitude) (SAMPLE(?long) AS ?longitude)
 WHERE {
   GRAPH ?g {
-    ?event a kg:Event ; kg:lemma ?lemma ; kg:document ?doc .
+    ?event a {cls} ; kg:lemma ?lemma ; kg:document ?doc .
     OPTIONAL { ?event kg:date ?d }
+    OPTIONAL { ?event kg:dateStart ?start }
+    OPTIONAL { ?event kg:dateEnd ?end }
+    OPTIONAL { ?event kg:datePrecision ?precision }
     OPTIONAL { ?event kg:actor ?a . OPTIONAL { ?a rdfs:label ?aLabel } }
     OPTIONAL { ?event kg:actorText ?aText }
     OPTIONAL { ?event kg:target ?t . OPTIONAL { ?t rdfs:label ?tLabel } }
@@ -84,7 +90,7 @@ WHERE {
   BIND(COALESCE(?tcl, STR(?tc)) AS ?tCountry)
 }
 GROUP BY ?event
-ORDER BY (!BOUND(?date)) STR(?date) ?document ?sentence_index ?event
+ORDER BY (!BOUND(?date_start)) ?date_start ?date_end ?document ?sentence_index ?event
 """
 
 
@@ -104,14 +110,15 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def to_graphml_graph(graph: Any) -> nx.MultiDiGraph:
+def to_graphml_graph(graph: Any, *, all_facts: bool = False) -> nx.MultiDiGraph:
     """The :func:`kg.graph.to_networkx` view reduced to GraphML-safe attributes.
 
     Nodes keep ``label, type, country`` (the country's label when known) ``, wikidata``; edges
-    (keyed by event IRI) keep ``relation, label, date, cameo, confidence, negated, modality,
-    evidence``. Attributes without a value are left out: GraphML has no null.
+    (keyed by event IRI) keep ``relation, label, date, date_start, date_end, date_precision,
+    cameo, confidence, negated, modality, evidence``. Attributes without a value are left out:
+    GraphML has no null. ``all_facts`` keeps every fact between two entities, not only events.
     """
-    g = graph if isinstance(graph, nx.MultiDiGraph) else to_networkx(_rdf_view(graph))
+    g = graph if isinstance(graph, nx.MultiDiGraph) else to_networkx(_rdf_view(graph), all_facts=all_facts)
     out = nx.MultiDiGraph()
     for node in sorted(g):
         attrs = dict(g.nodes[node])
@@ -124,7 +131,7 @@ def to_graphml_graph(graph: Any) -> nx.MultiDiGraph:
     return out
 
 
-def write_graphml(graph: Any, path: str | Path) -> dict[str, int]:
+def write_graphml(graph: Any, path: str | Path, *, all_facts: bool = False) -> dict[str, int]:
     """Write the entity/event graph as GraphML (opens in Gephi, yEd, ``nx.read_graphml``).
 
     Args:
@@ -137,7 +144,7 @@ def write_graphml(graph: Any, path: str | Path) -> dict[str, int]:
         >>> write_graphml(open_store("out/store"), "events.graphml")  # doctest: +SKIP
         {'nodes': 12, 'edges': 9}
     """
-    g = to_graphml_graph(graph)
+    g = to_graphml_graph(graph, all_facts=all_facts)
     atomic_write(Path(path), lambda out: nx.write_graphml(g, out, encoding="utf-8", prettyprint=True))
     return {"nodes": g.number_of_nodes(), "edges": g.number_of_edges()}
 
@@ -154,22 +161,28 @@ def _cell(value: Any) -> str:
     return " ".join(str(value).split())  # one physical line per event, whatever the sentence held
 
 
-def event_rows(store: Any) -> list[dict[str, str]]:
-    """The rows of the events table (see :data:`EVENT_COLUMNS`) as strings, in a fixed order."""
-    frame = sparql(_rdf_view(store), EVENTS_QUERY)
+def event_rows(store: Any, *, all_facts: bool = False) -> list[dict[str, str]]:
+    """The rows of the events table (see :data:`EVENT_COLUMNS`) as strings, in a fixed order.
+
+    Args:
+        all_facts: a row for every extracted fact, not only for coded events.
+    """
+    query = EVENTS_QUERY.replace("{cls}", "kg:Fact" if all_facts else "kg:Event")
+    frame = sparql(_rdf_view(store), query)
     return [
         {column: _cell(record.get(column)) for column in EVENT_COLUMNS}
         for record in frame.to_dict("records")
     ] if len(frame) else []
 
 
-def write_events_csv(graph: Any, path: str | Path) -> int:
+def write_events_csv(graph: Any, path: str | Path, *, all_facts: bool = False) -> int:
     """Write one CSV row per event, in the spirit of GDELT's event table.
 
-    Columns are :data:`EVENT_COLUMNS`: actors by label (the text as written when unresolved),
-    their countries, relation lemma, CAMEO code and root, PLOVER, Goldstein, stance,
-    attribution, source document and the evidence sentence. Rows by date (undated last),
-    document and sentence.
+    Columns are :data:`EVENT_COLUMNS`: the date as written with its typed bounds and
+    precision, actors by label (the text as written when unresolved), their countries,
+    relation lemma, CAMEO code and root, PLOVER, Goldstein, stance, attribution, source
+    document and the evidence sentence. Rows by first day (undated last), last day, document
+    and sentence. ``all_facts`` writes a row for every extracted fact, not only coded events.
 
     Returns:
         The number of rows written.
@@ -178,7 +191,7 @@ def write_events_csv(graph: Any, path: str | Path) -> int:
         >>> write_events_csv(open_store("out/store"), "events.csv")  # doctest: +SKIP
         9
     """
-    rows = event_rows(graph)
+    rows = event_rows(graph, all_facts=all_facts)
     text = io.StringIO()
     writer = csv.DictWriter(text, fieldnames=EVENT_COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -217,13 +230,15 @@ def write_geojson(graph: Any, path: str | Path) -> int:
     return len(collection["features"])
 
 
-def export(store_or_graph: Any, path: str | Path, fmt: str | None = None) -> Path:
+def export(store_or_graph: Any, path: str | Path, fmt: str | None = None, *, all_facts: bool = False) -> Path:
     """Write a store in one format, chosen by ``fmt`` or by the file extension.
 
     Args:
         fmt: ``ttl``, ``trig``, ``nt``, ``nq``, ``jsonld`` (RDF, via
             :func:`kg.export.formats.write_graph`), ``graphml``, ``csv`` (events table) or
             ``geojson`` (located events).
+        all_facts: GraphML edges and CSV rows for every extracted fact, not only coded
+            events (RDF formats always hold every fact).
 
     Returns:
         The path written.
@@ -238,9 +253,9 @@ def export(store_or_graph: Any, path: str | Path, fmt: str | None = None) -> Pat
     if fmt not in FORMATS:
         raise KGError(f"unknown export format {fmt or path.name!r} (choose from {', '.join(FORMATS)})")
     if fmt == "graphml":
-        write_graphml(store_or_graph, path)
+        write_graphml(store_or_graph, path, all_facts=all_facts)
     elif fmt == "csv":
-        write_events_csv(store_or_graph, path)
+        write_events_csv(store_or_graph, path, all_facts=all_facts)
     elif fmt == "geojson":
         write_geojson(store_or_graph, path)
     else:

@@ -336,3 +336,27 @@ def test_build_reports_missing_paths_and_keeps_colliding_names_apart(capsys, mon
                        "--format", "csv")
     assert code == 0
     assert sorted(line.rsplit("/", 1)[-1] for line in out.split()[1:]) == ["report", "report-2", "s"]
+
+
+def test_facts_option_of_query_viz_and_export(capsys, monkeypatch, built, tmp_path):
+    import csv
+    import io
+
+    def rows(*args) -> list[dict]:
+        code, out, err = run(capsys, monkeypatch, *args)
+        assert code == 0, err
+        return list(csv.DictReader(io.StringIO(out)))
+
+    events = rows("query", built, "--named", "who-did-what", "--format", "csv")
+    facts = rows("query", built, "--named", "who-did-what", "--format", "csv", "--facts")
+    assert 0 < len(events) < len(facts)
+    assert all(r["cameo"] for r in events) and not all(r["cameo"] for r in facts)
+    table = rows("export", built, "--format", "csv")
+    every = rows("export", built, "--format", "csv", "--facts")
+    assert 0 < len(table) < len(every) and all(r["cameo"] and r["date_start"] for r in table if r["date"])
+    counts = []
+    for extra in ((), ("--facts",)):
+        code, out, err = run(capsys, monkeypatch, "viz", built, "--out", tmp_path / "v.html", *extra)
+        assert code == 0, err
+        counts.append(int(re.search(r"events (\d+)", out).group(1)))
+    assert 0 < counts[0] < counts[1]

@@ -211,6 +211,6 @@ def test_the_python_blocks_run_in_one_interpreter(folder, services, shell_runs):
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.splitlines()[-1])
     assert ["Trump", "call", "Putin", "2024-11-07"] in result["events"]
-    assert result["rows"] >= 1 and result["columns"] == ["a", "code", "date"]
+    assert result["rows"] >= 1 and result["columns"][:2] == ["a", "code"]
     assert result["nodes"] >= 2 and result["store"] > 0
     assert (folder / "graph.html").stat().st_size > 0

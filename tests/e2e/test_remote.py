@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.namespaces import ONTOLOGY_GRAPH
 from tests.e2e.test_growth import run, small_documents, write_jsonl
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
@@ -78,6 +79,8 @@ def test_build_query_and_remove_against_a_server(capsys, monkeypatch, tmp_path, 
     assert code == 0, err
     code, out, _ = run(capsys, monkeypatch, "query", endpoint, GRAPHS, "--format", "json")
     graphs = [row["g"]["value"] for row in _json(out)]
+    assert ONTOLOGY_GRAPH in graphs  # the class hierarchy, in a graph of its own
+    graphs.remove(ONTOLOGY_GRAPH)
     assert [g.rsplit("/", 1)[1] for g in graphs] == [d.id for d in documents]
     code, out, _ = run(capsys, monkeypatch, "query", endpoint, COUNT, "--format", "json")
     total = int(_json(out)[0]["n"]["value"])

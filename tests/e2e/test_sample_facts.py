@@ -93,3 +93,76 @@ def test_precision_of_entity_facts(facts):
 def test_invasion_is_dated_to_its_day(facts):
     dates = {f[3] for f in facts if f[:3] == ("Russia", "invade", "Ukraine")}
     assert dates == {"2022-02-24"}
+
+
+# --- the sample's graph: facts and events ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_graph(extractor):
+    """The sample's store as `kg build` writes it: the ontology graph and the document's graph."""
+    from kg.rdf import add_extraction
+    from kg.store import load_ontology, open_store
+
+    store = open_store()
+    load_ontology(store)
+    text = SAMPLE.read_text(encoding="utf-8")
+    add_extraction(store, extractor.extract(Document("sample", text, published=PUBLISHED)))
+    return store
+
+
+def _count(store, where: str) -> int:
+    from kg.query import sparql
+
+    return int(sparql(store, f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {where} }}")["n"][0])
+
+
+def test_every_event_is_coded_and_has_an_entity_actor(sample_graph):
+    events = _count(sample_graph, "?e a kg:Event")
+    assert events > 10
+    coded = _count(sample_graph, "?e a kg:Event ; kg:cameoCode ?c ; kg:cameo ?concept ; kg:actor ?a . ?a a kg:Entity")
+    assert coded == events
+
+
+def test_facts_outnumber_events_and_keep_open_relations(sample_graph):
+    facts, events = _count(sample_graph, "?e a kg:Fact"), _count(sample_graph, "?e a kg:Event")
+    assert facts > events
+    # every event is a fact; the open relations (no code, or no entity as actor) stay as facts
+    assert _count(sample_graph, "?e a kg:Event FILTER NOT EXISTS { ?e a kg:Fact }") == 0
+    assert _count(sample_graph, "?e a kg:Fact FILTER NOT EXISTS { ?e kg:cameoCode ?c }") > 0
+
+
+def test_sparql_reaches_the_class_hierarchy(sample_graph):
+    entities = _count(sample_graph, "?e a kg:Entity")
+    assert _count(sample_graph, "?e a/rdfs:subClassOf* kg:Entity") == entities
+    # countries are found as geopolitical entities through the hierarchy alone
+    countries = _count(sample_graph, "?e a kg:Country")
+    assert 0 < countries < _count(sample_graph, "?e a/rdfs:subClassOf* kg:GeopoliticalEntity")
+    assert _count(sample_graph, "?e a/rdfs:subClassOf* kg:Fact") == _count(sample_graph, "?e a kg:Fact")
+
+
+def test_every_dated_fact_has_typed_bounds(sample_graph):
+    dated = _count(sample_graph, "?e kg:date ?d")
+    assert dated > 0
+    typed = _count(sample_graph, """?e kg:date ?d ; kg:dateStart ?s ; kg:dateEnd ?end ; kg:datePrecision ?p
+        FILTER(DATATYPE(?s) = xsd:date && DATATYPE(?end) = xsd:date && ?s <= ?end)""")
+    assert typed == dated
+    assert _count(sample_graph, '?e kg:datePrecision "week"') > 0
+
+
+def test_the_sample_graph_conforms_to_the_shapes(sample_graph):
+    from pyshacl import validate
+    from rdflib import Graph, Literal
+    from rdflib.namespace import XSD
+
+    from kg.namespaces import DOC
+    from kg.resources import data_dir
+
+    document = Graph()
+    for s, p, o in Graph(store=sample_graph.store, identifier=DOC["sample"]):
+        # the store spells plain strings "x"^^xsd:string, one RDF term that rdflib compares apart
+        plain = isinstance(o, Literal) and o.datatype == XSD.string
+        document.add((s, p, Literal(str(o)) if plain else o))
+    shapes = Graph().parse(data_dir("ontologies") / "shapes.ttl")
+    conforms, _, text = validate(document, shacl_graph=shapes, inference="none")
+    assert conforms, text

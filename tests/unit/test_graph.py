@@ -9,9 +9,9 @@ import pytest
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal
 from rdflib.namespace import OWL, PROV, SKOS
 
+from kg.dates import date_bounds, date_interval
 from kg.errors import KGError
 from kg.graph import (
-    date_interval,
     degree_table,
     ego_graph,
     filter_graph,
@@ -55,9 +55,12 @@ EVENTS = [
      dict(date="2022-02-24", cameo="192", plover="ATTACK",
           evidence="Russian forces crossed the border in February 2022.")),
     ("e7", "d2", "north-korean-troops", "support", "russia",
-     dict(evidence="Troops from the North were seen near the front.")),
+     dict(cameo="030", evidence="Troops from the North were seen near the front.")),
     ("e8", "d2", "vladimir-putin", "reject", None,
-     dict(date="2022-03-01", evidence="The president rejected any talks.")),
+     dict(date="2022-03-01", cameo="120", evidence="The president rejected any talks.")),
+    # an open relation (no CAMEO code): a fact, an edge only when all facts are asked for
+    ("e9", "d2", "daily-courier", "quote", "vladimir-putin",
+     dict(date="2022-03-02", evidence="The Daily Courier quoted the president at length.")),
 ]
 
 DOCUMENTS = {
@@ -88,7 +91,9 @@ def add_event(g: Graph, eid: str, doc: str, subj: str, lemma: str, obj: str | No
     g.add((rel, RDF.type, OWL.ObjectProperty))
     g.add((rel, RDFS.subPropertyOf, KG.relation))
     g.add((rel, RDFS.label, Literal(lemma)))
-    g.add((ev, RDF.type, KG.Event))
+    g.add((ev, RDF.type, KG.Fact))
+    if cameo:
+        g.add((ev, RDF.type, KG.Event))
     g.add((ev, KG.actor, ENT[subj]))
     g.add((ev, KG.actorText, Literal(ENTITIES[subj][0])))
     if obj:
@@ -110,8 +115,11 @@ def add_event(g: Graph, eid: str, doc: str, subj: str, lemma: str, obj: str | No
     g.add((ev, KG.negated, Literal(negated)))
     g.add((ev, KG.modality, Literal(modality)))
     if date:
-        single = len(date) == 10 and "/" not in date
-        g.add((ev, KG.date, Literal(date, datatype=XSD.date) if single else Literal(date)))
+        bounds = date_bounds(date)
+        g.add((ev, KG.date, Literal(date)))
+        g.add((ev, KG.dateStart, Literal(bounds.start.isoformat(), datatype=XSD.date)))
+        g.add((ev, KG.dateEnd, Literal(bounds.end.isoformat(), datatype=XSD.date)))
+        g.add((ev, KG.datePrecision, Literal(bounds.precision)))
         g.add((ev, KG.dateSource, Literal("text")))
     if cameo:
         g.add((ev, KG.cameo, CAMEO[cameo]))
@@ -175,9 +183,17 @@ def test_nodes_are_entities_with_attributes(g):
 
 def test_one_edge_per_event_with_both_ends(g):
     keys = sorted(k for _, _, k in g.edges(keys=True))
-    assert keys == sorted(str(EVT[f"e{i}"]) for i in range(1, 8))  # e8 has no target entity
+    # e8 has no target entity; e9 is an open relation, not an event
+    assert keys == sorted(str(EVT[f"e{i}"]) for i in range(1, 8))
     # two events between the same pair stay two edges
     assert g.number_of_edges(iri("donald-trump"), iri("vladimir-putin")) == 2
+
+
+def test_all_facts_adds_an_edge_for_each_open_relation_between_entities():
+    every = to_networkx(build_dataset(), all_facts=True)
+    keys = sorted(k for _, _, k in every.edges(keys=True))
+    assert keys == sorted(str(EVT[f"e{i}"]) for i in (1, 2, 3, 4, 5, 6, 7, 9))
+    assert every.edges[iri("daily-courier"), iri("vladimir-putin"), str(EVT.e9)]["cameo"] is None
 
 
 def test_edge_attributes(g):
@@ -191,9 +207,11 @@ def test_edge_attributes(g):
     assert d["document"] == str(DOC.d1)
     assert d["confidence"] == pytest.approx(0.8)
     assert d["negated"] is False
+    assert (d["date_start"], d["date_end"], d["date_precision"]) == (date(2024, 11, 7), date(2024, 11, 7), "day")
     neg = g.edges[iri("vladimir-putin"), iri("ukraine"), str(EVT.e5)]
     assert neg["negated"] is True
     assert neg["date"] == "2024-11-04/2024-11-10"
+    assert (neg["date_start"], neg["date_end"], neg["date_precision"]) == (date(2024, 11, 4), date(2024, 11, 10), "week")
     assert g.edges[iri("ukraine"), iri("russia"), str(EVT.e4)]["plover"] == "ATTACK"
 
 

@@ -20,6 +20,7 @@ from kg.query import (
     _read_named,
     list_named_queries,
     named_query,
+    named_query_defaults,
     named_query_params,
     run_query,
     sparql,
@@ -27,6 +28,7 @@ from kg.query import (
 )
 from kg.rdf import add_extraction, event_iri, to_triples
 from kg.store import close_store, open_store
+from kg.types import Mention
 from tests.unit.test_rdf import make_extraction, sample_extraction
 
 
@@ -61,7 +63,7 @@ def test_select_gives_typed_python_values(store):
         """SELECT ?event ?confidence ?negated ?date ?index WHERE {
              ?event kg:cameoCode "042" ; kg:confidence ?confidence ; kg:negated ?negated ;
                     kg:sentenceIndex ?index ; kg:document doc:report-1 .
-             OPTIONAL { ?event kg:date ?date } }""",
+             OPTIONAL { ?event kg:dateStart ?date } }""",
     )
     assert list(frame.columns) == ["event", "confidence", "negated", "date", "index"]
     assert len(frame) == 1
@@ -131,14 +133,17 @@ def test_every_shipped_query_is_listed_documented_and_parses():
 
 def test_entity_facts(store):
     frame = sparql(store, named_query("entity-facts", {"entity": "ALPHA"}))
-    facts = sorted(zip(frame["entity"], frame["role"], frame["relation"], frame["other"]))
-    assert facts == [
-        ("Alphaland", "actor", "warn", "to cooperate"),
+    events = sorted(zip(frame["entity"], frame["role"], frame["relation"], frame["other"]))
+    assert events == [
         ("Alphaland", "target", "threaten", "Betan forces"),
         ("Anna Alpha", "actor", "call", "Betastan"),
         ("Anna Alpha", "actor", "call", "Betastan"),  # once per report
         ("Anna Alpha", "target", "meet", "Betastan"),
     ]
+    # the uncoded warning is a fact, listed with all facts only
+    facts = sparql(store, named_query("entity-facts", {"entity": "ALPHA"}, all_facts=True))
+    assert sorted(zip(facts["entity"], facts["role"], facts["relation"], facts["other"])) == sorted(
+        events + [("Alphaland", "actor", "warn", "to cooperate")])
     # matched on an alias too ("the Alphans" is an alias of Alphaland)
     by_alias = sparql(store, named_query("entity-facts", {"entity": "alphans"}))
     assert set(by_alias["entity"]) == {"Alphaland"}
@@ -154,12 +159,33 @@ def test_entity_facts_escapes_its_parameter(store):
 
 def test_who_did_what_is_ordered_by_date(store):
     frame = sparql(store, named_query("who-did-what"))
-    assert len(frame) == 6
-    dated = [str(d) for d in frame["date"] if d is not None]
-    assert dated == sorted(dated)
-    assert frame.iloc[0]["relation"] == "threaten" and str(frame.iloc[0]["date"]) == "2024-10"
-    assert frame.iloc[-1]["date"] is None  # undated last
+    assert len(frame) == 5  # the coded events; the uncoded warning is left out
+    starts = [d for d in frame["start"] if d is not None]
+    assert starts == sorted(starts) and all(isinstance(d, dt.date) for d in starts)
+    first = frame.iloc[0]
+    assert first["relation"] == "threaten" and first["date"] == "2024-10" and first["precision"] == "month"
+    assert (first["start"], first["end"]) == (dt.date(2024, 10, 1), dt.date(2024, 10, 31))
+    assert frame.iloc[-1]["date"] is None and frame.iloc[-1]["start"] is None  # undated last
     assert set(frame.columns) >= {"actor", "relation", "target", "date", "cameo", "confidence", "document"}
+    facts = sparql(store, named_query("who-did-what", all_facts=True))
+    assert len(facts) == 6 and "warn" in set(facts["relation"])
+
+
+@pytest.mark.parametrize("name", ["entities-by-degree", "events-by-type", "sources", "timeline", "who-did-what"])
+def test_named_queries_list_events_and_all_facts_on_request(name):
+    dataset = open_store()
+    add_extraction(dataset, make_extraction("r", [
+        dict(subj="alpha", obj="beta", lemma="attack", cameo="190", date="2024-11-07",
+             attributed_to=Mention("r", 0, 0, 9, "Alphaland", None, "alpha")),
+        dict(subj="beta", obj="alpha", lemma="report", date="2024-11-08",
+             attributed_to=Mention("r", 1, 0, 8, "Betastan", None, "beta")),
+        dict(subj=None, subj_text="casualties", obj="alpha", lemma="mount", cameo="190",
+             attributed_to=Mention("r", 2, 0, 5, "aides")),
+    ]))
+    counts = [sparql(dataset, named_query(name, all_facts=f)) for f in (False, True)]
+    column = {"entities-by-degree": "degree", "events-by-type": "events", "sources": "events"}.get(name)
+    events, facts = (int(c[column].sum()) if column else len(c) for c in counts)
+    assert events < facts, (name, events, facts)
 
 
 def test_entities_by_degree_counts_distinct_edges(store):
@@ -189,18 +215,21 @@ def test_events_by_type_uses_cameo_labels_when_loaded(store):
 
 def test_timeline_and_sources():
     dataset = open_store()
-    source = make_extraction("report-3", [dict(subj="beta", obj="alpha", lemma="accuse", date="2024-11-01")])
+    source = make_extraction("report-3", [dict(subj="beta", obj="alpha", lemma="accuse", cameo="112",
+                                               date="2024-11-01")])
     event = source.events[0]
     said = type(event)(**{**{f: getattr(event, f) for f in event.__slots__},
                           "attributed_to": source.mentions[0], "modality": "reported"})
-    unresolved = type(event)(**{**{f: getattr(event, f) for f in event.__slots__}, "lemma": "deny",
+    unresolved = type(event)(**{**{f: getattr(event, f) for f in event.__slots__}, "lemma": "deny", "cameo": "125",
                                 "attributed_to": type(source.mentions[0])("report-3", 0, 0, 5, "aides")})
     add_extraction(dataset, type(source)(source.document, source.sentences, source.mentions, source.entities,
                                          (said, unresolved)))
     add_extraction(dataset, sample_extraction())
     timeline = sparql(dataset, named_query("timeline"))
     assert [str(d) for d in timeline["date"]][:2] == ["2024-11-01", "2024-11-01"]
-    assert list(timeline["relation"]) == ["accuse", "deny", "attack", "call", "warn"]
+    # the week of the attack starts before the day of the call; the uncoded warning is a fact
+    assert list(timeline["relation"]) == ["accuse", "deny", "attack", "call"]
+    assert list(sparql(dataset, named_query("timeline", all_facts=True))["relation"])[-1] == "warn"
     assert all(isinstance(e, str) and e for e in timeline["evidence"])
     sources = sparql(dataset, named_query("sources"))
     assert dict(zip(sources["source"], sources["events"])) == {"Betastan": 1, "aides": 1}
@@ -224,6 +253,17 @@ def test_named_query_files_are_validated(tmp_path):
     silent.write_text("SELECT * WHERE { ?s ?p ?o }\n")
     with pytest.raises(DataError, match="silent.rq:1"):
         _read_named(silent)
+
+
+def test_a_parameter_with_a_default_may_be_left_out(tmp_path, monkeypatch):
+    (tmp_path / "labels.rq").write_text(
+        '# Labels.\n# $lang: a language tag (default "en")\nSELECT ?l WHERE { ?s rdfs:label ?l FILTER(LANG(?l) = $lang) }\n')
+    monkeypatch.setattr("kg.query.queries_dir", lambda: tmp_path)
+    assert named_query_defaults("labels") == {"lang": "en"}
+    assert 'LANG(?l) = "en"' in named_query("labels")
+    assert 'LANG(?l) = "fr"' in named_query("labels", {"lang": "fr"})
+    with pytest.raises(QueryError, match="no option for all facts"):
+        named_query("labels", all_facts=True)
 
 
 def test_sparql_string_escapes():
@@ -327,8 +367,10 @@ def _dated_events(count: int, undated: int = 0) -> ox.Store:
             "actorText": ox.Literal(f"A{i}"), "targetText": ox.Literal(f"B{i}"),
         }
         if i < count:
-            values["date"] = ox.Literal((start + dt.timedelta(days=i)).isoformat(), datatype=ox.NamedNode(XSD_DATE))
-        quads.append(ox.Quad(event, ox.NamedNode(str(RDF_TYPE)), ox.NamedNode(kg + "Event"), graph))
+            day = (start + dt.timedelta(days=i)).isoformat()
+            values["date"], values["datePrecision"] = ox.Literal(day), ox.Literal("day")
+            values["dateStart"] = values["dateEnd"] = ox.Literal(day, datatype=ox.NamedNode(XSD_DATE))
+        quads += [ox.Quad(event, ox.NamedNode(str(RDF_TYPE)), ox.NamedNode(kg + cls), graph) for cls in ("Fact", "Event")]
         quads += [ox.Quad(event, ox.NamedNode(kg + name), value, graph) for name, value in values.items()]
     raw.extend(quads)
     return raw
@@ -338,7 +380,7 @@ def _dated_events(count: int, undated: int = 0) -> ox.Store:
 @pytest.mark.parametrize("name", ["timeline", "who-did-what"])
 def test_event_listings_keep_the_newest_thousand_earliest_first(name):
     frame = sparql(_dated_events(1010, undated=3), named_query(name))
-    dates = [d for d in frame["date"]]
+    dates = [d for d in frame["start"]]
     assert len(frame) == 1000 and None not in dates  # undated ones only fill a short list
     assert dates == sorted(dates)
     assert dates[0] == dt.date(2020, 1, 1) + dt.timedelta(days=10)  # the 10 oldest fell out
@@ -347,7 +389,7 @@ def test_event_listings_keep_the_newest_thousand_earliest_first(name):
 
 def test_event_listings_fill_a_short_list_with_undated_events():
     frame = sparql(_dated_events(4, undated=2), named_query("timeline"))
-    assert len(frame) == 6 and list(frame["date"])[-2:] == [None, None]
+    assert len(frame) == 6 and list(frame["start"])[-2:] == [None, None]
     assert list(frame["actor"])[:4] == ["A0", "A1", "A2", "A3"]
 
 
@@ -362,5 +404,5 @@ def test_entity_facts_keeps_the_newest_thousand_events():
     raw.extend(extra)
     frame = sparql(raw, named_query("entity-facts", {"entity": "busy"}))
     assert len(frame) == 1000 and set(frame["role"]) == {"actor"} and set(frame["entity"]) == {"Busy Actor"}
-    assert min(frame["date"]) == dt.date(2020, 1, 1) + dt.timedelta(days=5)
+    assert min(frame["start"]) == dt.date(2020, 1, 1) + dt.timedelta(days=5)
     assert set(frame["other"]) <= {f"B{i}" for i in range(1005)}

@@ -151,9 +151,9 @@ def test_entity_triples():
     assert (leader, KG.country, ENT["alpha"]) in graph
     assert (leader, KG.role, Literal("President")) in graph
     assert (ENT["beta-forces"], KG.sector, Literal("military")) in graph
-    # an unknown type falls back to OtherEntity and keeps the extracted type as text
-    assert (ENT["odd"], RDF.type, KG.OtherEntity) in graph
-    assert (ENT["odd"], KG.entityType, Literal("Weapon")) in graph
+    # an unknown type falls back to OtherEntity; the class is the only statement of the type
+    assert set(graph.objects(ENT["odd"], RDF.type)) == {KG.Entity, KG.OtherEntity}
+    assert set(graph.objects(leader, RDF.type)) == {KG.Entity, KG.Person}
 
 
 def test_direct_edges_only_between_entities():
@@ -171,7 +171,7 @@ def test_event_node_carries_the_detail():
     graph = _graph(extraction)
     call = event_iri(extraction.events[0])
     doc = DOC["report-1"]
-    assert (call, RDF.type, KG.Event) in graph
+    assert (call, RDF.type, KG.Fact) in graph and (call, RDF.type, KG.Event) in graph
     assert (call, KG.actor, ENT["alpha-leader"]) in graph
     assert (call, KG.actorText, Literal("Anna Alpha")) in graph
     assert (call, KG.target, ENT["beta"]) in graph
@@ -184,7 +184,10 @@ def test_event_node_carries_the_detail():
     assert (call, KG.confidence, Literal("0.912", datatype=XSD.decimal)) in graph
     assert (call, KG.negated, Literal(False)) in graph
     assert (call, KG.modality, Literal("asserted")) in graph
-    assert (call, KG.date, Literal("2024-11-07", datatype=XSD.date)) in graph
+    assert (call, KG.date, Literal("2024-11-07")) in graph
+    assert (call, KG.dateStart, Literal("2024-11-07", datatype=XSD.date)) in graph
+    assert (call, KG.dateEnd, Literal("2024-11-07", datatype=XSD.date)) in graph
+    assert (call, KG.datePrecision, Literal("day")) in graph
     assert (call, KG.dateText, Literal("Thursday")) in graph
     assert (call, KG.cameo, CAMEO["042"]) in graph and (call, KG.cameoCode, Literal("042")) in graph
     assert (call, KG.plover, PLOVER.CONSULT) in graph
@@ -193,7 +196,10 @@ def test_event_node_carries_the_detail():
 
     attack = event_iri(extraction.events[1])
     assert (attack, KG.negated, Literal(True)) in graph
-    assert (attack, KG.date, Literal("2024-11-04/2024-11-10")) in graph  # an interval stays plain
+    assert (attack, KG.date, Literal("2024-11-04/2024-11-10")) in graph
+    assert (attack, KG.dateStart, Literal("2024-11-04", datatype=XSD.date)) in graph
+    assert (attack, KG.dateEnd, Literal("2024-11-10", datatype=XSD.date)) in graph
+    assert (attack, KG.datePrecision, Literal("week")) in graph
     warn = event_iri(extraction.events[2])
     assert (warn, KG.targetText, Literal("to cooperate")) in graph
     assert not list(graph.triples((warn, KG.target, None)))
@@ -373,3 +379,58 @@ def test_a_failed_write_is_a_store_error():
         add_extraction(store, sample_extraction())
     with pytest.raises(StoreError, match="cannot read the store"):
         remove_document(store, "report-1")
+
+
+# --- facts and events -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spec", "event"),
+    [
+        (dict(subj="alpha", obj="beta", lemma="attack", cameo="190"), True),
+        (dict(subj="alpha", obj=None, obj_text="its neighbour", lemma="threaten", cameo="130"), True),
+        (dict(subj="alpha", obj="beta", lemma="report"), False),
+        (dict(subj=None, subj_text="casualties", obj=None, lemma="rise", cameo="190"), False),
+        (dict(subj=None, subj_text="officials", obj="beta", lemma="meet"), False),
+    ],
+)
+def test_a_fact_is_an_event_only_when_coded_with_an_entity_actor(spec, event):
+    extraction = make_extraction("r", [spec])
+    graph = _graph(extraction)
+    node = event_iri(extraction.events[0])
+    assert (node, RDF.type, KG.Fact) in graph
+    assert ((node, RDF.type, KG.Event) in graph) is event
+
+
+@pytest.mark.parametrize(
+    ("value", "start", "end", "precision"),
+    [
+        ("2024-09", "2024-09-01", "2024-09-30", "month"),
+        ("2014", "2014-01-01", "2014-12-31", "year"),
+        ("2010/2019", "2010-01-01", "2019-12-31", "decade"),
+        ("2024-11-09/2024-11-10", "2024-11-09", "2024-11-10", "interval"),
+        ("2014/..", "2014-01-01", None, "year"),
+    ],
+)
+def test_every_date_has_typed_bounds_and_its_precision(value, start, end, precision):
+    extraction = make_extraction("r", [dict(subj="alpha", obj="beta", lemma="attack", date=value)])
+    graph = _graph(extraction)
+    node = event_iri(extraction.events[0])
+    assert graph.value(node, KG.date) == Literal(value)
+    assert graph.value(node, KG.dateStart) == Literal(start, datatype=XSD.date)
+    assert graph.value(node, KG.dateEnd) == (Literal(end, datatype=XSD.date) if end else None)
+    assert graph.value(node, KG.datePrecision) == Literal(precision)
+
+
+def test_typed_bounds_filter_and_sort_in_sparql():
+    from kg.query import sparql
+
+    store = open_store()
+    add_extraction(store, make_extraction("r", [
+        dict(subj="alpha", obj="beta", lemma="attack", cameo="190", date="2024-11-04/2024-11-10"),
+        dict(subj="beta", obj="alpha", lemma="meet", cameo="040", date="2024-09"),
+        dict(subj="alpha", obj="gamma-city", lemma="visit", cameo="042", date="2024-11-07"),
+    ]))
+    frame = sparql(store, """SELECT ?lemma WHERE { ?e kg:lemma ?lemma ; kg:dateStart ?start ; kg:dateEnd ?end
+        FILTER(?start <= "2024-11-30"^^xsd:date && ?end >= "2024-11-01"^^xsd:date) } ORDER BY ?start""")
+    assert list(frame["lemma"]) == ["attack", "visit"]

@@ -99,10 +99,10 @@ def test_select_json_by_get_form_and_direct_post(server, method, request_method)
 
 
 def test_default_graph_is_the_union_of_documents(server):
-    query = "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a kg:Event }"
+    query = "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a kg:Fact }"
     result = client(server, query, JSON).convert()
     assert result["results"]["bindings"][0]["n"]["value"] == "4"
-    one = "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a kg:Event }"
+    one = "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a kg:Fact }"
     url = server.url + "sparql?" + urllib.parse.urlencode(
         {"query": one, "default-graph-uri": "https://w3id.org/kg-events/doc/report-2"})
     status, _, body = fetch(url)
@@ -376,6 +376,8 @@ def test_index_page_is_self_contained_and_lists_named_queries(server):
     assert "who-did-what" in names and "entity-facts" in names
     facts = next(q for q in data["queries"] if q["name"] == "entity-facts")
     assert facts["params"] == ["entity"] and "$entity" not in facts["text"].split("\nSELECT", 1)[1]
+    # a parameter with a default is filled with it: the listed query runs on events as it is
+    assert '"false" = "true"' in facts["text"] and "$facts" not in facts["text"].split("\nSELECT", 1)[1]
     assert 'href="explorer"' in page
 
 
@@ -403,7 +405,7 @@ def test_store_directory_and_rdf_file(tmp_path):
     close_store(store)
     for spec in (directory, tmp_path / "graph.trig"):
         with running(str(spec)) as server:
-            result = client(server, "SELECT (COUNT(*) AS ?n) WHERE { ?e a kg:Event }", JSON).convert()
+            result = client(server, "SELECT (COUNT(*) AS ?n) WHERE { ?e a kg:Fact }", JSON).convert()
             assert result["results"]["bindings"][0]["n"]["value"] == "3"
 
 

@@ -14,7 +14,7 @@ from kg.store import (
     _endpoints,
     close_store,
     load_file,
-    load_ontologies,
+    load_ontology,
     open_store,
     to_pyoxigraph,
 )
@@ -157,12 +157,42 @@ def test_export_and_reload_round_trip(tmp_path):
     assert {g.identifier for g in again.graphs() if len(g)} == {DOC["report-1"]}
 
 
-def test_load_ontologies_replaces_its_graph():
+def test_load_ontology_replaces_its_graph():
     store = open_store()
-    first = load_ontologies(store)
+    first = load_ontology(store)
     assert first > 100
-    assert load_ontologies(store) == first
+    assert load_ontology(store) == first
+    assert len(store) == first
     assert {str(g.identifier) for g in store.graphs() if len(g)} == {ONTOLOGY_GRAPH}
+
+
+def test_the_class_hierarchy_is_reachable_by_sparql_after_a_build_or_an_import(tmp_path):
+    from kg.export.formats import write_graph
+    from kg.query import sparql
+    from kg.store import import_files
+
+    store = open_store()
+    load_ontology(store)
+    add_extraction(store, sample_extraction())
+    load_ontology(store)  # a second build adds nothing
+    entities = sparql(store, "SELECT DISTINCT ?x WHERE { ?x a/rdfs:subClassOf* kg:GeopoliticalEntity }")
+    assert {str(x).rsplit("/", 1)[1] for x in entities["x"]} == {"alpha", "beta", "gamma-city"}
+    facts = sparql(store, "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a/rdfs:subClassOf* kg:Fact }")
+    assert facts["n"][0] == 3
+    write_graph(store, tmp_path / "facts.trig", "trig")
+    plain = open_store()
+    add_extraction(plain, sample_extraction())
+    write_graph(plain, tmp_path / "plain.trig", "trig")
+    # kg import brings the hierarchy too, once whatever the number of imports
+    first = import_files(tmp_path / "store", [tmp_path / "plain.trig"], workers=1)
+    assert import_files(tmp_path / "store", [tmp_path / "facts.trig"], workers=1) == 0
+    imported = open_store(tmp_path / "store")
+    try:
+        assert first == len(to_triples(sample_extraction()))
+        ask = sparql(imported, "ASK { ?x a/rdfs:subClassOf* kg:Entity ; rdfs:label \"Anna Alpha\" }")
+        assert ask is True
+    finally:
+        close_store(imported)
 
 
 def test_close_store_on_memory_and_remote_stores_is_harmless():
@@ -225,7 +255,7 @@ def test_import_files_bulk_loads_into_a_new_directory_store(tmp_path):
     assert added == 6
     store = open_store(tmp_path / "store", read_only=True)
     names = {str(g.identifier) for g in store.graphs() if len(g)}
-    assert names == {"http://example.org/g0", "http://example.org/g1", "http://example.org/g2"}
+    assert names == {"http://example.org/g0", "http://example.org/g1", "http://example.org/g2", ONTOLOGY_GRAPH}
     close_store(store)
 
 
@@ -280,9 +310,10 @@ def _nquads(n: int, *, broken_at: int | None = None, blank_at: tuple[int, ...] =
 
 
 def _stored_quads(path) -> set:
+    """The quads of a store directory, but those of the ontology graph every import adds."""
     store = open_store(path, read_only=True)
     local = to_pyoxigraph(store)
-    quads = set(local)
+    quads = {q for q in local if str(getattr(q.graph_name, "value", "")) != ONTOLOGY_GRAPH}
     local = None  # the last reference must go before close_store() can release the lock
     close_store(store)
     return quads

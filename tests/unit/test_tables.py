@@ -66,12 +66,14 @@ def test_graphml_is_deterministic(store, tmp_path):
 
 def test_events_csv_one_row_per_event_in_date_order(store, tmp_path):
     path = tmp_path / "events.csv"
-    assert write_events_csv(store, path) == 4
+    assert write_events_csv(store, path, all_facts=True) == 4
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert tuple(rows[0]) == EVENT_COLUMNS
     assert [r["relation"] for r in rows] == ["threaten", "attack", "call", "warn"]
     assert [r["date"] for r in rows] == ["2024-10-01", "2024-11-04/2024-11-10", "2024-11-07", "2024-11-11"]
+    assert [(r["date_start"], r["date_end"], r["date_precision"]) for r in rows[:2]] == [
+        ("2024-10-01", "2024-10-01", "day"), ("2024-11-04", "2024-11-10", "week")]
     call = rows[2]
     assert (call["actor1"], call["actor1_country"], call["actor2"], call["actor2_country"]) == (
         "Anna Alpha", "Alphaland", "Betastan", "Betastan")
@@ -84,6 +86,20 @@ def test_events_csv_one_row_per_event_in_date_order(store, tmp_path):
     assert attack["negated"] == "true" and attack["actor1_country"] == "Betastan" and attack["actor2_country"] == ""
     warn = rows[3]
     assert warn["actor2"] == "to cooperate" and warn["modality"] == "reported" and warn["cameo"] == ""
+    # by default the table holds the coded events only: the uncoded warning is a fact
+    assert write_events_csv(store, path) == 3
+    assert [r["relation"] for r in event_rows(store)] == ["threaten", "attack", "call"]
+
+
+def test_csv_and_graphml_export_all_facts_on_request(store, tmp_path):
+    extra = open_store("memory")
+    add_extraction(extra, make_extraction("r", [dict(subj="alpha", obj="beta", lemma="praise", cameo="051"),
+                                                dict(subj="beta", obj="alpha", lemma="mention")]))
+    assert [r["relation"] for r in event_rows(extra)] == ["praise"]
+    assert sorted(r["relation"] for r in event_rows(extra, all_facts=True)) == ["mention", "praise"]
+    assert write_graphml(extra, tmp_path / "e.graphml") == {"nodes": 2, "edges": 1}
+    export(extra, tmp_path / "f.graphml", all_facts=True)
+    assert nx.read_graphml(tmp_path / "f.graphml", force_multigraph=True).number_of_edges() == 2
 
 
 def test_events_csv_same_rows_from_every_store_kind(store):

@@ -99,12 +99,13 @@ def _every_kind_of_fact():
              location=Mention("all", 0, 0, 4, "Gamma", None, "gamma-city"),
              attributed_to=Mention("all", 0, 0, 4, "Alphaland", None, "alpha")),
         dict(subj="beta-forces", obj="gamma-city", lemma="attack", negated=True, cameo="190",
-             date="2024-11-04/2024-11-10", date_source="text", date_text="last week"),
+             date="2024-11-04/2024-11-10", date_source="text", date_text="last week",
+             location=Mention("all", 0, 0, 4, "Kyiv", None, "kyiv")),
         dict(subj="alpha", obj=None, obj_text="to cooperate", lemma="warn", modality="reported",
              date="2024-11-11", date_source="document"),
         dict(subj=None, subj_text="casualties", obj=None, lemma="rise", date="2014/..", date_source="text"),
         dict(subj="beta", obj="alpha", lemma="occupy", cameo="192", date="2010/2019", date_source="text"),
-    ], entities=("alpha-leader", "alpha", "beta", "beta-forces", "gamma-city", "odd"))
+    ], entities=("alpha-leader", "alpha", "beta", "beta-forces", "gamma-city", "odd", "kyiv"))
 
 
 def test_shapes_cover_facts_events_entities_and_documents(shapes):

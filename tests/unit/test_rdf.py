@@ -29,6 +29,7 @@ ENTITIES = {
     "beta-forces": Entity("beta-forces", "Betan forces", "Group", (), None, "beta", "military"),
     "gamma-city": Entity("gamma-city", "Gamma City", "GeopoliticalEntity"),
     "odd": Entity("odd", "Odd Thing", "Weapon"),
+    "kyiv": Entity("kyiv", "Kyiv", "City"),  # a real place: the gazetteer gives it coordinates
 }
 
 

@@ -9,6 +9,7 @@ official names become extra aliases of the countries that are there.
 
 from __future__ import annotations
 
+import calendar
 import csv
 import re
 import unicodedata
@@ -55,6 +56,8 @@ _POSSESSIVE = re.compile(r"(?:'s|')$")
 # Short all-capital aliases ("US", "UN", "WHO") would match ordinary words once lower-cased.
 _STRICT_MAX = 4
 _MAX_TITLE_WORDS = 4
+# A bare "May" or "June" is a date far more often than a surname.
+_NOT_SURNAMES = frozenset(m.lower() for m in calendar.month_name if m)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +193,8 @@ class Gazetteer:
             if entry.type == "Person" and " " in entry.name:
                 # A bare surname is an alias only while no other person shares it.
                 surname = name_key(entry.name.split()[-1])
+                if surname in _NOT_SURNAMES:
+                    continue
                 self._weak[surname] = None if surname in self._weak else entry.id
 
     def _index(self, name: str, entry_id: str) -> None:
@@ -409,24 +414,28 @@ def _add_pycountry(entries: dict[str, GazEntry], everyday: dict) -> dict[str, Ga
         entry_id = slugify(names[0])
         if entry_id in out:
             continue
-        demonyms, aliases = everyday.get(country.alpha_2, ((), ()))
+        wikidata, demonyms, aliases = everyday.get(country.alpha_2, (None, (), ()))
         out[entry_id] = GazEntry(
-            id=entry_id, name=names[0], type="Country", iso=country.alpha_2,
+            id=entry_id, name=names[0], type="Country", iso=country.alpha_2, wikidata=wikidata,
             aliases=tuple(names[1:]) + tuple(a for a in aliases if a not in names), demonyms=demonyms,
         )
     return out
 
 
-def _everyday_names(path: Path) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-    """demonyms.tsv: ISO code -> (demonyms, aliases) for the countries pycountry fills in; a
-    lexicon folder without the file gives none."""
+def _everyday_names(path: Path) -> dict[str, tuple[str | None, tuple[str, ...], tuple[str, ...]]]:
+    """demonyms.tsv: ISO code -> (QID, demonyms, aliases) for the countries pycountry fills in;
+    a lexicon folder without the file gives none. The ``wikidata`` column is optional."""
     if not path.is_file():
         return {}
     out = {}
     for line_no, row in _read_tsv(path, ("iso", "demonyms", "aliases")):
-        demonyms = _split(row["demonyms"])
-        if len(row["iso"]) != 2 or not row["iso"].isupper() or not demonyms:
-            raise DataError(str(path), "needs an ISO 3166-1 alpha-2 code and a demonym", line_no, row["iso"])
-        out[row["iso"]] = (demonyms, _split(row["aliases"]))
+        demonyms, wikidata = _split(row["demonyms"]), row.get("wikidata") or None
+        if len(row["iso"]) != 2 or not row["iso"].isupper() or not (demonyms or wikidata):
+            raise DataError(str(path), "needs an ISO 3166-1 alpha-2 code and a demonym or a QID",
+                            line_no, row["iso"])
+        if wikidata and not _QID.match(wikidata):
+            raise DataError(str(path), f"bad Wikidata QID {wikidata!r} (expected Q followed by digits)",
+                            line_no, row["iso"])
+        out[row["iso"]] = (wikidata, demonyms, _split(row["aliases"]))
     return out
 

@@ -9,6 +9,7 @@ are slugs of canonical names ("donald-trump"), the same in every document and pr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from spacy.tokens import Span, Token
 
@@ -43,6 +44,9 @@ DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 PLACE_PREPS = frozenset({"in", "at", "on", "over", "near", "across", "inside", "into", "outside"})
 _TITLE_GLUE = frozenset({"-", "elect", "former", "then", "acting", "interim", "'s", "\u2019s"})
 _MAX_NGRAM = 4
+_MAX_ACRONYM = 6
+# Two spellings of one name ("Tiani" / "Tchiani", "Abdourahamane" / "Abdourahmane").
+_SPELLING_RATIO = 0.75
 
 
 @dataclass(slots=True)
@@ -122,6 +126,8 @@ class EntityResolver:
             if ent.label_ == "NORP" and root.pos_ == "ADJ":
                 continue
             role = "place" if root.head.lower_ in PLACE_PREPS else "actor"
+            if self._acronym_of(ent, sent_index):
+                continue
             entity_id = None
             left = root.left_edge.i
             if left < ent.start and self.gaz.lookup(span_text(ent.doc, ent.start, ent.end)) is None:
@@ -242,6 +248,8 @@ class EntityResolver:
             text = span_text(doc, start, end)
             if not text[:1].isupper():
                 continue  # names start with a capital; "officials", "response" are no names
+            if start > core.start and doc[start].ent_iob_ == "I" and doc[start].ent_type_ == "PERSON":
+                continue  # "Dagalo" of "Abdul Rahim Dagalo" is not another Dagalo
             entity_id = find(text)
             if entity_id is not None:
                 self._records[entity_id].aliases.add(strip_possessive(text))
@@ -283,6 +291,9 @@ class EntityResolver:
                 break
         if sector is None:
             return None
+        named = self._named_group(core, head_start)
+        if named is not None:
+            return named
         found = self.gaz.country_in(doc, core.start, head_start)
         country, alias_start = found if found else (self._owner_country(core, head_start, sent_index), None)
         if country is None:
@@ -296,6 +307,43 @@ class EntityResolver:
         if alias_start is not None:  # "its troops" is no name of the group
             self._records[group_id].aliases.add(span_text(doc, alias_start, root.i + 1))
         return group_id
+
+    def _named_group(self, core: Span, head_start: int) -> str | None:
+        """"M23 rebels", "Houthi fighters", "RSF troops": the armed group or body the modifier
+        names, not its country's rebels."""
+        doc = core.doc
+        for start in range(core.start, head_start):
+            for end in range(head_start, start, -1):
+                text = span_text(doc, start, end)
+                entry = self.gaz.lookup(text) if text[:1].isupper() else None
+                if entry is not None and entry.type in ("Group", "Organization"):
+                    return self._from_entry(entry)
+        return None
+
+    def _acronym_of(self, ent: Span, sent_index: int) -> bool:
+        """"the Sudanese Armed Forces (SAF)": the text itself says the acronym names the phrase
+        before it; the acronym becomes that entity's name in this document."""
+        doc = ent.doc
+        text = span_text(doc, ent.start, ent.end)
+        if not (len(ent) == 1 and text.isupper() and 1 < len(text) <= _MAX_ACRONYM and ent.start >= 2
+                and ent.end < len(doc) and doc[ent.start - 1].text == "(" and doc[ent.end].text == ")"):
+            return False
+        head = doc[ent.start - 2]
+        if head.pos_ not in ("PROPN", "NOUN"):
+            return False
+        phrase = doc[head.left_edge.i : head.i + 1]
+        initials = {t.text[0] for t in phrase if t.text[:1].isupper()}
+        if text[0] not in initials:
+            return False
+        core = _core(phrase)
+        if core.start == core.end:
+            return False
+        linked = self._link(phrase, core, sent_index, "actor")
+        if linked is None:
+            return False
+        self._aliases[name_key(text)] = linked[0]
+        self._records[linked[0]].aliases.add(text)
+        return True
 
     def _owner_country(self, core: Span, head_start: int, sent_index: int) -> GazEntry | None:
         """The country behind a possessive pronoun ("its air defence systems", "their troops")."""
@@ -379,10 +427,25 @@ class EntityResolver:
             if entry is not None:
                 entity_id = self._from_entry(entry)
             else:
-                entity_id = self._new_record(name, LABEL_TYPES.get(ent.label_, "OtherEntity"))
+                entity_id = (self._spelled_like(name) if ent.label_ == "PERSON" else None) or \
+                    self._new_record(name, LABEL_TYPES.get(ent.label_, "OtherEntity"))
         self._aliases.setdefault(key, entity_id)
         self._records[entity_id].aliases.add(name)
         return self._represented(entity_id, role)
+
+    def _spelled_like(self, name: str) -> str | None:
+        """A person of this document whose full name is another spelling of ``name``, word by
+        word ("Abdourahmane Tiani" / "Abdourahamane Tchiani"); None when none or several."""
+        words = name_key(name).split()
+        if len(words) < 2:
+            return None
+        found = {
+            r.id for r in self._records.values()
+            if r.type == "Person" and len(name_key(r.name).split()) == len(words)
+            and all(SequenceMatcher(None, a, b).ratio() >= _SPELLING_RATIO
+                    for a, b in zip(words, name_key(r.name).split()))
+        }
+        return found.pop() if len(found) == 1 else None
 
     def _new_record(self, name: str, type_: str) -> str:
         entity_id = slugify(name)

@@ -231,7 +231,8 @@ class EntityResolver:
         return entity_id
 
     def _gaz_alias(self, text: str) -> str | None:
-        entry = self.gaz.lookup(text)
+        # a surname this document gave its own bearer ("General Michel Aoun ... Aoun") is theirs
+        entry = self.gaz.lookup(text, weak=name_key(text) not in self._aliases)
         return self._from_entry(entry) if entry is not None else None
 
     def _doc_alias(self, text: str) -> str | None:
@@ -281,6 +282,7 @@ class EntityResolver:
             if key in groups:
                 head_start, sector = root.i - n + 1, groups[key]
                 break
+        at_root = sector is not None
         for c in reversed([c for c in root.lefts if c.dep_ == "compound"] if sector is None else []):
             for first in (c.left_edge.i, c.i):
                 key = name_key(span_text(doc, first, c.i + 1))
@@ -291,7 +293,8 @@ class EntityResolver:
                 break
         if sector is None:
             return None
-        named = self._named_group(core, head_start)
+        # "M23 rebels": the group noun heads the phrase ("Hamas official Basem Naim" is a person)
+        named = self._named_group(core, head_start) if at_root else None
         if named is not None:
             return named
         found = self.gaz.country_in(doc, core.start, head_start)

@@ -58,6 +58,8 @@ _STRICT_MAX = 4
 _MAX_TITLE_WORDS = 4
 # A bare "May" or "June" is a date far more often than a surname.
 _NOT_SURNAMES = frozenset(m.lower() for m in calendar.month_name if m)
+# "Al Thani", "bin Salman": the last word after these names a family, shared by many people.
+_FAMILY_PARTICLES = frozenset({"al", "el", "bin", "ibn", "bint", "abu", "de", "van", "von"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +186,7 @@ class Gazetteer:
         self._strict: dict[str, str] = {}
         self._demonyms: dict[str, str] = {}
         self._weak: dict[str, str | None] = {}
+        given = {name_key(e.name.split()[0]) for e in entries.values() if e.type == "Person"}
         for entry in entries.values():
             for name in (entry.name, *entry.aliases):
                 self._index(name, entry.id)
@@ -192,9 +195,10 @@ class Gazetteer:
                     self._demonyms.setdefault(name_key(form), entry.id)
             if entry.type == "Person" and " " in entry.name:
                 # A bare surname is an alias only while no other person shares it.
-                surname = name_key(entry.name.split()[-1])
-                if surname in _NOT_SURNAMES:
-                    continue
+                words = entry.name.split()
+                surname = name_key(words[-1])
+                if surname in _NOT_SURNAMES or surname in given or words[-2].lower() in _FAMILY_PARTICLES:
+                    continue  # "King Hassan" is not Samia Suluhu Hassan; "Thani" names a dynasty
                 self._weak[surname] = None if surname in self._weak else entry.id
 
     def _index(self, name: str, entry_id: str) -> None:
@@ -223,13 +227,14 @@ class Gazetteer:
         """The entry with this id, or None."""
         return self.entries.get(entry_id)
 
-    def lookup(self, name: str) -> GazEntry | None:
-        """Alias -> entry (case/punctuation-normalised; short acronyms must be upper case)."""
+    def lookup(self, name: str, weak: bool = True) -> GazEntry | None:
+        """Alias -> entry (case/punctuation-normalised; short acronyms must be upper case);
+        ``weak``: a bare surname may name the one listed person who bears it."""
         strict = _strict_key(name)
         if strict is not None and strict in self._strict:
             return self.entries[self._strict[strict]]
         key = name_key(name)
-        entry_id = self._names.get(key) or self._weak.get(key)
+        entry_id = self._names.get(key) or (self._weak.get(key) if weak else None)
         return self.entries[entry_id] if entry_id else None
 
     def demonym(self, word: str) -> GazEntry | None:

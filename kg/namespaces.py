@@ -42,6 +42,7 @@ class KG(DefinedNamespace):
     actorText: URIRef
     targetText: URIRef
     evidence: URIRef
+    mentionText: URIRef
     sentence: URIRef
     sentenceIndex: URIRef
     startOffset: URIRef

@@ -44,6 +44,7 @@ DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 PLACE_PREPS = frozenset({"in", "at", "on", "over", "near", "across", "inside", "into", "outside"})
 _TITLE_GLUE = frozenset({"-", "elect", "former", "then", "acting", "interim", "'s", "\u2019s"})
 _MAX_NGRAM = 4
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr."})
 _MAX_ACRONYM = 6
 # Two spellings of one name ("Tiani" / "Tchiani", "Abdourahamane" / "Abdourahmane").
 _SPELLING_RATIO = 0.75
@@ -410,6 +411,8 @@ class EntityResolver:
         if ent.label_ == "PERSON":
             while end - start > 1 and lowers[start] in self._title_words:
                 start += 1
+        while end - start > 1 and lowers[start] in _HONORIFICS:
+            start += 1  # "Mr Ruto", whatever the tagger called it
         while end > start and lowers[end - 1] in ("'s", "\u2019s", "'"):
             end -= 1
         if start == end:

@@ -29,6 +29,7 @@ from kg.extraction.arguments import (
 from kg.extraction.clauses import Frame, frames
 from kg.extraction.confidence import score
 from kg.extraction.entities import EntityResolver, Gazetteer
+from kg.extraction.eventcoref import merge_event_mentions
 from kg.extraction.events import EventLexicon, attribution, location, quote, stance
 from kg.extraction.nominal import load_nominal_lexicon, nominal_frames
 from kg.extraction.spans import relation_tokens, text_of, verb_lemma
@@ -118,8 +119,9 @@ class Extractor:
             sentences=tuple(sentences),
             mentions=tuple(mentions[k] for k in sorted(mentions)),
             entities=resolver.entities(),
-            events=tuple(select_events(events, clause_depths(doc)) if self.events_only
-                         else report_content(dedupe(events))),
+            events=tuple(merge_event_mentions(
+                select_events(events, clause_depths(doc)) if self.events_only
+                else report_content(dedupe(events)))),
         )
 
     def _sentence_events(self, document, sent: Span, index: int, resolver, dates) -> Iterator[Event]:

@@ -8,7 +8,8 @@ are slugs of canonical names ("donald-trump"), the same in every document and pr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
 from spacy.tokens import Span, Token
@@ -25,7 +26,7 @@ from kg.extraction.gazetteer import (
     strip_possessive,
     titles_in,
 )
-from kg.types import Entity, Mention
+from kg.types import Entity, Event, Mention
 
 __all__ = ["EntityResolver", "Gazetteer", "GazEntry"]
 
@@ -113,6 +114,7 @@ class EntityResolver:
         self._people: dict[str, Person] = {}
         self._doc_roles: set[str] = set()
         self._title_words = gazetteer.title_words | _TITLE_GLUE
+        self._members: dict[tuple[int, int], tuple[str, ...]] = {}  # plural description -> entities
 
     # ------------------------------------------------------------------ public API
     def observe(self, sent: Span, sent_index: int) -> None:
@@ -165,6 +167,10 @@ class EntityResolver:
             return Mention(
                 **base, label=_label(record), entity=record.id, resolved_from=antecedent.text
             )
+        members = self._plural(core, sent_index)
+        if members:  # one event each, when the events are told (see fan_out)
+            self._members[base["start"], base["end"]] = members
+            return Mention(**base, label=_label(self._records[members[0]]))
         linked = self._link(span, core, sent_index, role)
         if linked is None:
             return Mention(**base)
@@ -173,6 +179,31 @@ class EntityResolver:
         self._add_antecedent(entity_id, core, sent_index,
                              resolved_from or span_text(doc, core.start, core.end))
         return Mention(**base, label=label, entity=entity_id, resolved_from=resolved_from)
+
+    def fan_out(self, events: Iterable[Event]) -> Iterator[Event]:
+        """One event per entity a plural description stands for ("the two presidents agreed"
+        -> each president agreed); other events as they are."""
+        for event in events:
+            subjects = self._expand(event.subject)
+            objects = self._expand(event.object) if event.object is not None else [None]
+            if len(subjects) == 1 and len(objects) == 1:
+                yield event
+                continue
+            for subject in subjects:
+                for obj in objects:
+                    if obj is None or subject.entity != obj.entity:
+                        yield replace(event, subject=subject, object=obj)
+
+    def _expand(self, mention: Mention) -> list[Mention]:
+        members = self._members.get((mention.start, mention.end))
+        if not members:
+            return [mention]
+        out = []
+        for entity_id in members:
+            record = self._records[entity_id]
+            self._used.add(entity_id)
+            out.append(replace(mention, label=_label(record), entity=entity_id, resolved_from=record.name))
+        return out
 
     def entities(self) -> tuple[Entity, ...]:
         """Every entity that some resolved Mention points to, sorted by id, with aliases seen."""
@@ -362,16 +393,59 @@ class EntityResolver:
                 return entry if entry is not None and entry.type == "Country" else None
         return None
 
+    def _plural(self, core: Span, sent_index: int) -> tuple[str, ...]:
+        """The entities a plural description stands for ("the two presidents", "both
+        governments", "the rival factions"), () for any other span."""
+        root, doc = core.root, core.doc
+        if not _is_plural(root) or any(e.label_ in ENTITY_LABELS for e in ents_in(core)):
+            return ()
+        before = [t.lower_ for t in doc[max(core.start - 1, 0) : root.i]]
+        if not any(w in DETERMINERS or w in coref.NUMBERS for w in before):
+            return ()  # "governments" alone is any governments
+        count = next((coref.NUMBERS[w] for w in before if w in coref.NUMBERS), None)
+        head = root.lemma_.lower()
+        if head in coref.PLURAL_HEADS:
+            types = coref.PLURAL_HEADS[head]
+            fits = lambda a: a.type in types  # noqa: E731
+        elif head in self.gaz.titles:
+            def fits(a):
+                person = self._people.get(a.entity) if a.type == "Person" else None
+                return person is not None and person.body is None and (
+                    person.leader if head == "leader" else head in person.titles)
+        else:
+            return ()
+        found = coref.plural_members(count, fits, sent_index, core.start_char, self._antecedents)
+        return tuple(a.entity for a in found)
+
     # ------------------------------------------------------------------ people and titles
     def _describe(self, core: Span, title: str, title_len: int) -> str | None:
         """"the President-elect", "the Kremlin leader" -> the matching person's id."""
-        found = self.gaz.country_in(core.doc, core.start, core.end - title_len)
+        doc, title_start = core.doc, core.end - title_len
+        body = self._body_in(doc, core.start, title_start)
+        found = self.gaz.country_in(doc, core.start, title_start) if body is None else None
         country_id = self._from_entry(found[0]) if found else None
-        person = coref.match_person(title, title == "leader", country_id, self._people)
+        if body is None and country_id is None and any(
+                t.pos_ in ("NOUN", "PROPN") and t.lower_ not in self._title_words
+                for t in doc[core.start : title_start]):
+            return None  # "the rebels' leader" is no head of state, whoever was named last
+        person = coref.match_person(title, title == "leader", country_id, self._people, body)
         if person is not None:
             return person.entity
-        holder = self.gaz.current_holder(title, country_id) if country_id else None
+        holder = self.gaz.current_holder(title, country_id) if country_id and body is None else None
         return self._from_entry(holder) if holder is not None else None
+
+    def _body_in(self, doc, start: int, end: int) -> str | None:
+        """The party, group or organisation named between tokens start and end whose office a
+        title is ("LSK president", "Hamas leader"); seats of power (the Kremlin) are countries."""
+        for ent in ents_in(doc[start:end]):
+            if ent.label_ != "ORG":
+                continue
+            name = self._clean_name(ent)
+            entry = self.gaz.lookup(name)
+            if entry is not None and (entry.represents or entry.type not in ("Group", "Organization")):
+                continue
+            return self._aliases.get(name_key(name)) or (entry.id if entry else name_key(name))
+        return None
 
     def _note_titles(self, ent: Span, entity_id: str) -> None:
         """Record the titles written before or in apposition to a person's name."""
@@ -392,8 +466,14 @@ class EntityResolver:
             found = titles_in(span_text(doc, role_span.start, role_span.end), titles)
         if not found:
             return
+        if start > 0 and doc[start - 1].ent_type_ == "ORG":
+            first = start - 1
+            while first > 0 and doc[first].ent_iob_ == "I":
+                first -= 1
+            # "LSK president Eric Theuri" presides over the LSK, not over Kenya
+            person.body = self._body_in(doc, first, start)
         person.titles |= found
-        person.leader = any(titles.get(t) for t in person.titles)
+        person.leader = person.body is None and any(titles.get(t) for t in person.titles)
         record = self._records[entity_id]
         if entity_id not in self._doc_roles:
             record.role = _core(role_span).text  # the document's own words beat the gazetteer's

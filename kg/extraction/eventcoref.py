@@ -82,8 +82,10 @@ def merge_event_mentions(events: Iterable[Event]) -> list[Event]:
         texts = [e for e in members if e.date_source != "document"]
         clusters = _clusters(texts)
         if len(clusters) == 1:
-            clusters[0].extend(e for e in members
-                               if e.date_source == "document" and _recent(clusters[0][0], e))
+            # an undated mention refers back ("the call"): it comes after the event is told
+            first = min(e.evidence.sent for e in clusters[0])
+            clusters[0].extend(e for e in members if e.date_source == "document"
+                               and e.evidence.sent > first and _recent(clusters[0][0], e))
         for cluster in clusters:
             best = cluster[0]  # the most precise date comes first
             for event in cluster[1:]:

@@ -114,14 +114,15 @@ class Extractor:
                 for m in (event.subject, event.object, event.attributed_to, event.location):
                     if m is not None:
                         mentions.setdefault((m.start, m.end), m)
+        told = tuple(merge_event_mentions(resolver.fan_out(
+            select_events(events, clause_depths(doc)) if self.events_only
+            else report_content(dedupe(events)))))
         return Extraction(
             document=document,
             sentences=tuple(sentences),
             mentions=tuple(mentions[k] for k in sorted(mentions)),
-            entities=resolver.entities(),
-            events=tuple(merge_event_mentions(
-                select_events(events, clause_depths(doc)) if self.events_only
-                else report_content(dedupe(events)))),
+            entities=resolver.entities(),  # after fan_out: "the two presidents" uses both
+            events=told,
         )
 
     def _sentence_events(self, document, sent: Span, index: int, resolver, dates) -> Iterator[Event]:

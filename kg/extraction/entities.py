@@ -89,6 +89,16 @@ def _core_bounds(doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _abbreviates(acronym: str, words: list[str]) -> bool:
+    """Whether the acronym's letters are initials of the words, in order, from the first
+    ("RSF" / "Rapid Support Forces", "ECOWAS" / "Economic Community of West African States")."""
+    initials = [w[0].upper() for w in words if w[:1].isalpha()]
+    if not initials or initials[0] != acronym[0]:
+        return False
+    it = iter(initials)
+    return all(letter in it for letter in acronym)
+
+
 def _is_plural(token: Token) -> bool:
     return token.tag_ in ("NNS", "NNPS")
 
@@ -367,11 +377,8 @@ class EntityResolver:
         if head.pos_ not in ("PROPN", "NOUN"):
             return False
         phrase = doc[head.left_edge.i : head.i + 1]
-        initials = {t.text[0] for t in phrase if t.text[:1].isupper()}
-        if text[0] not in initials:
-            return False
         core = _core(phrase)
-        if core.start == core.end:
+        if core.start == core.end or not _abbreviates(text, [t.text for t in core]):
             return False
         linked = self._link(phrase, core, sent_index, "actor")
         if linked is None:
@@ -425,7 +432,7 @@ class EntityResolver:
         found = self.gaz.country_in(doc, core.start, title_start) if body is None else None
         country_id = self._from_entry(found[0]) if found else None
         if body is None and country_id is None and any(
-                t.pos_ in ("NOUN", "PROPN") and t.lower_ not in self._title_words
+                t.pos_ == "NOUN" and t.lower_ not in self._title_words
                 for t in doc[core.start : title_start]):
             return None  # "the rebels' leader" is no head of state, whoever was named last
         person = coref.match_person(title, title == "leader", country_id, self._people, body)

@@ -311,7 +311,7 @@ class EntityResolver:
                 for ent in ents:
                     if ent.start <= child.i < ent.end:
                         return ent
-        if root.lower_ in self._title_words:
+        if root.lower_ in self.gaz.title_heads or root.lower_ in _TITLE_GLUE:
             return next((e for e in ents if e.label_ == "PERSON"), None)
         return None
 
@@ -359,6 +359,8 @@ class EntityResolver:
         doc = core.doc
         for start in range(core.start, head_start):
             for end in range(head_start, start, -1):
+                if doc[end].pos_ == "ADJ" or doc[end].ent_type_ == "NORP":
+                    continue  # "West" of "West German activists" is part of an adjective
                 text = span_text(doc, start, end)
                 entry = self.gaz.lookup(text) if text[:1].isupper() else None
                 if entry is not None and entry.type in ("Group", "Organization"):

@@ -182,6 +182,8 @@ class Gazetteer:
         self.titles = titles  # title key -> is a head of state/government title
         # every word of a title ("foreign", "minister"), read for every name of every document
         self.title_words = frozenset(w for key in titles for w in key.split())
+        # the words a title ends with ("leader" of "rebel leader"): a phrase so headed is a title
+        self.title_heads = frozenset(key.split()[-1] for key in titles)
         self._names: dict[str, str] = {}
         self._strict: dict[str, str] = {}
         self._demonyms: dict[str, str] = {}

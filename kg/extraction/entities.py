@@ -380,7 +380,17 @@ class EntityResolver:
             return False
         phrase = doc[head.left_edge.i : head.i + 1]
         core = _core(phrase)
-        if core.start == core.end or not _abbreviates(text, [t.text for t in core]):
+        if core.start == core.end:
+            return False
+        known = self.gaz.lookup(text)
+        if known is not None and known.type in ("Group", "Organization") \
+                and self.gaz.lookup(span_text(doc, core.start, core.end)) is None:
+            # "the National Liberation Army (ELN)": the listed ELN, whatever the long name says
+            entity_id = self._from_entry(known)
+            self._aliases[name_key(span_text(doc, core.start, core.end))] = entity_id
+            self._records[entity_id].aliases.add(span_text(doc, core.start, core.end))
+            return False
+        if not _abbreviates(text, [t.text for t in core]):
             return False
         linked = self._link(phrase, core, sent_index, "actor")
         if linked is None:

@@ -117,6 +117,9 @@ SAME = [
     ("The March 23 Movement seized Goma. M23 rebels then attacked Bukavu.", {"M23"}),
     ("The Economic Community of West African States (ECOWAS) met in Abuja. ECOWAS threatened Niger.",
      {"Economic Community of West African States"}),
+    # the listed acronym wins over a long name the gazetteer does not know
+    ("The National Liberation Army (ELN) attacked a base in Arauca. The ELN later killed two soldiers.",
+     {"National Liberation Army of Colombia"}),
 ]
 
 

@@ -47,6 +47,7 @@ _TITLE_GLUE = frozenset({"-", "elect", "former", "then", "acting", "interim", "'
 _MAX_NGRAM = 4
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr."})
 _MAX_ACRONYM = 6
+_QUOTES = frozenset({'"', "\u201c", "\u201d", "'", "\u2018", "\u2019"})
 # Two spellings of one name ("Tiani" / "Tchiani", "Abdourahamane" / "Abdourahmane").
 _SPELLING_RATIO = 0.75
 
@@ -130,6 +131,7 @@ class EntityResolver:
     def observe(self, sent: Span, sent_index: int) -> None:
         """Called once per sentence, in order, BEFORE resolve() is called for that sentence's args:
         registers its named entities (doc.ents inside it), titles and appositions as antecedents."""
+        self._nicknames(sent)
         for ent in ents_in(sent):
             if ent.label_ not in ENTITY_LABELS:
                 continue
@@ -153,6 +155,7 @@ class EntityResolver:
             if ent.label_ == "PERSON" or self._records[entity_id].type == "Person":
                 self._note_titles(ent, entity_id)
             self._add_antecedent(entity_id, ent, sent_index, self._clean_name(ent))
+            self._known_as(ent, entity_id)
 
     def resolve(self, span: Span, sent_index: int, role: str = "actor") -> Mention:
         """Argument span -> Mention (doc-level char offsets, text as written, label, entity id or None).
@@ -398,6 +401,57 @@ class EntityResolver:
         self._aliases[name_key(text)] = linked[0]
         self._records[linked[0]].aliases.add(text)
         return True
+
+    def _nicknames(self, sent: Span) -> None:
+        """'Mohamed Hamdan "Hemedti" Dagalo': the name around the quotes is the person's, the
+        nickname inside and the name's first part are names of the same person."""
+        doc = sent.doc
+        quotes = [t.i for t in sent if t.text in _QUOTES]
+        for open_, close in zip(quotes, quotes[1:]):
+            inner = doc[open_ + 1 : close]
+            if not 1 <= len(inner) <= 3 or not all(t.text[:1].isupper() for t in inner):
+                continue
+            left = self._name_run(doc, open_ - 1, -1, sent.start)
+            right = self._name_run(doc, close + 1, 1, sent.end - 1)
+            if not left or not right:
+                continue
+            full = " ".join([*left, *right])
+            entry = self.gaz.lookup(full)
+            entity_id = self._from_entry(entry) if entry else self._new_record(full, "Person")
+            for alias in (" ".join(left), inner.text, full):
+                self._aliases[name_key(alias)] = entity_id
+                self._records[entity_id].aliases.add(alias)
+
+    def _name_run(self, doc, i: int, step: int, stop: int) -> list[str]:
+        """The capitalised proper-noun words from token i on (step -1: leftwards), no titles."""
+        words: list[str] = []
+        while (i - stop) * step <= 0 and doc[i].pos_ == "PROPN" and doc[i].text[:1].isupper() \
+                and doc[i].lower_ not in self._title_words and len(words) < 3:
+            words.append(doc[i].text)
+            i += step
+        return words[::-1] if step < 0 else words
+
+    def _known_as(self, ent: Span, entity_id: str) -> None:
+        """"Mohamed Hamdan Dagalo, known as Hemedti" / "the Houthi movement, also known as Ansar
+        Allah": the text says both names are one entity; the listed one wins. A name that many
+        share ("collectively known as the Three Brotherhood Alliance") is another entity."""
+        doc = ent.doc
+        i = ent.end + (ent.end < len(doc) and doc[ent.end].text in (",", "("))
+        if i < len(doc) and doc[i].lower_ in ("also", "better", "widely", "commonly"):
+            i += 1
+        if i + 2 >= len(doc) or doc[i].lower_ != "known" or doc[i + 1].lower_ != "as":
+            return
+        other = next((e for e in ents_in(doc[i + 2 : min(i + 8, len(doc))])
+                      if e.start in (i + 2, i + 3) and e.label_ in ENTITY_LABELS), None)
+        if other is None:
+            return
+        name = self._clean_name(other)
+        listed = self.gaz.lookup(name)
+        if listed is not None and self.gaz.get(entity_id) is None:
+            self._aliases[name_key(self._clean_name(ent))] = self._from_entry(listed)
+            return
+        self._aliases[name_key(name)] = entity_id
+        self._records[entity_id].aliases.add(name)
 
     def _owner_country(self, core: Span, head_start: int, sent_index: int) -> GazEntry | None:
         """The country behind a possessive pronoun ("its air defence systems", "their troops")."""

@@ -117,6 +117,14 @@ SAME = [
     ("The March 23 Movement seized Goma. M23 rebels then attacked Bukavu.", {"M23"}),
     ("The Economic Community of West African States (ECOWAS) met in Abuja. ECOWAS threatened Niger.",
      {"Economic Community of West African States"}),
+    # "known as": the text's own word that two names are one
+    ("Militia leader Omar Basri, known as Abu Layth, seized the town. Abu Layth later attacked the army.",
+     {"Omar Basri"}),
+    ("The Western Liberation Movement, also known as Tanzim Gharbi, attacked the port. "
+     "Tanzim Gharbi later shelled the base.", {"Western Liberation Movement"}),
+    # a nickname in quotes inside the name
+    ('Militia chief Omar "Abu Layth" Basri seized the town. Abu Layth later attacked the army. '
+     'Omar Basri denied the killings.', {"Omar Basri"}),
     # the listed acronym wins over a long name the gazetteer does not know
     ("The National Liberation Army (ELN) attacked a base in Arauca. The ELN later killed two soldiers.",
      {"National Liberation Army of Colombia"}),

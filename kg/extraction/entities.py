@@ -255,6 +255,10 @@ class EntityResolver:
         if hit is not None:
             entity_id = self._represented(hit, role)
             return entity_id, _label(self._records[entity_id]), None
+        if len(core) == 1 and root.pos_ == "PROPN" and not root.ent_type_:
+            given = self._spelled_like(root.text)  # "Tarek", untagged, after "Tarek Halabi"
+            if given is not None:
+                return given, "PERSON", self._records[given].name
         demonym = self.gaz.demonym(span_text(doc, core.start, core.end))
         if demonym is not None and root.pos_ in ("PROPN", "NOUN", "ADJ"):
             entity_id = self._represented(self._from_entry(demonym), role)
@@ -594,10 +598,15 @@ class EntityResolver:
 
     def _spelled_like(self, name: str) -> str | None:
         """A person of this document whose full name is another spelling of ``name``, word by
-        word ("Abdourahmane Tiani" / "Abdourahamane Tchiani"); None when none or several."""
+        word ("Abdourahmane Tiani" / "Abdourahamane Tchiani"), or whose given name ``name`` is;
+        None when none or several."""
         words = name_key(name).split()
-        if len(words) < 2:
-            return None
+        if len(words) == 1:
+            # "Shehbaz" after "Shehbaz Sharif": a given name alone, when one person bears it here
+            found = {r.id for r in self._records.values()
+                     if r.type == "Person" and len(r.name.split()) > 1
+                     and name_key(r.name).split()[0] == words[0]}
+            return found.pop() if len(found) == 1 else None
         found = {
             r.id for r in self._records.values()
             if r.type == "Person" and len(name_key(r.name).split()) == len(words)

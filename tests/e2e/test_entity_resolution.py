@@ -140,6 +140,21 @@ def test_the_text_own_evidence_makes_one_entity(extractor, text, expected):
 
 
 @pytest.mark.parametrize(
+    "text, phrase, expected",
+    [
+        # a given name alone, when one person of the article bears it
+        ("Prime Minister Tarek Halabi met the army chief. Tarek later criticised the opposition.",
+         "Tarek", {"Tarek Halabi"}),
+        ("Shehbaz Sharif visited the air base. Shehbaz praised the pilots.", "Shehbaz", {"Shehbaz Sharif"}),
+        # two people bear it: which one is unknown
+        ("Tarek Halabi met Tarek Mansour. Tarek later criticised the opposition.", "Tarek", {None}),
+    ],
+)
+def test_a_given_name_alone_names_its_only_bearer(extractor, text, phrase, expected):
+    assert _who(extractor, text, phrase) == expected
+
+
+@pytest.mark.parametrize(
     "text, name, other",
     [
         # a surname inside another full name is not the famous bearer of that surname

@@ -45,6 +45,7 @@ class KG(DefinedNamespace):
     actorText: URIRef
     targetText: URIRef
     evidence: URIRef
+    mentionText: URIRef
     sentenceIndex: URIRef
     startOffset: URIRef
     endOffset: URIRef

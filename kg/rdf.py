@@ -356,6 +356,8 @@ def to_triples(extraction: Extraction) -> list[Triple]:
         triples.update(_event_triples(extraction, event))
     for event in extraction.events:
         triples.update(_relation_triples(event))
+        # every sentence that tells of the event, however many mentions the document has
+        triples.add((event_iri(event), KG.mentionText, Literal(_evidence_text(extraction, event))))
     return sorted(triples, key=_sort_key)
 
 

@@ -46,13 +46,15 @@ class Antecedent:
 
 @dataclass(slots=True)
 class Person:
-    """What a document says about a person: title words and country."""
+    """What a document says about a person: title words, country, and the body (a party, a
+    bar association, an armed group) whose title it is ("LSK president" is not Kenya's)."""
 
     entity: str
     titles: set[str]
     country: str | None = None
     leader: bool = False
     last_seen: int = -1
+    body: str | None = None
 
 
 def is_subject(token: Token) -> bool:
@@ -201,13 +203,13 @@ def resolve_country_noun(sent_index: int, start: int, antecedents: list[Antecede
 
 
 def match_person(
-    title: str, leader: bool, country: str | None, people: dict[str, Person]
+    title: str, leader: bool, country: str | None, people: dict[str, Person], body: str | None = None
 ) -> Person | None:
     """The most recently seen person with this title (any head-of-state title when the
-    description says "leader") and, when given, this country."""
+    description says "leader"), of this body (None: of no body) and, when given, this country."""
     best: Person | None = None
     for person in people.values():
-        if country is not None and person.country != country:
+        if (country is not None and person.country != country) or person.body != body:
             continue
         if title == "leader":
             ok = person.leader
@@ -236,3 +238,38 @@ def new_person(entity_id: str, country: str | None, gaz_role: str | None, titles
         person.titles |= titles_in(gaz_role, titles)
     person.leader = any(titles.get(t) for t in person.titles)
     return person
+
+
+# Plural descriptions of entities named before: head noun -> the entity types it covers.
+_COUNTRIES = frozenset({"Country"})
+_BODIES = frozenset({"Group", "Organization"})
+PLURAL_HEADS = {
+    "government": _COUNTRIES, "country": _COUNTRIES, "nation": _COUNTRIES, "state": _COUNTRIES,
+    "neighbour": _COUNTRIES, "neighbor": _COUNTRIES, "capital": _COUNTRIES,
+    "faction": _BODIES, "group": _BODIES, "militia": _BODIES, "movement": _BODIES,
+    "organisation": _BODIES, "organization": _BODIES, "bloc": _BODIES,
+    "side": _ACTOR_TYPES, "party": _ACTOR_TYPES, "rival": _ACTOR_TYPES, "ally": _ACTOR_TYPES,
+    "foe": _ACTOR_TYPES, "adversary": _ACTOR_TYPES, "belligerent": _ACTOR_TYPES,
+}
+NUMBERS = {"two": 2, "both": 2, "three": 3, "2": 2, "3": 3}
+_PLURAL_WINDOW = 3
+
+
+def plural_members(
+    count: int | None, fits, sent_index: int, start: int, antecedents: list[Antecedent]
+) -> tuple[Antecedent, ...]:
+    """The entities a plural description ("the two presidents", "both governments", "the
+    rival factions") stands for: the nearest sentence (this one before the description, or
+    one of the last three) that names ``count`` of them (two or three when no count is said)
+    distinct ones that ``fits``; () when none does, as a wrong pair is worse than none."""
+    by_sentence: dict[int, dict[str, Antecedent]] = {}
+    for a in antecedents:
+        if a.start < start and 0 <= sent_index - a.sent_index <= _PLURAL_WINDOW and fits(a):
+            by_sentence.setdefault(a.sent_index, {}).setdefault(a.entity, a)
+    for index in sorted(by_sentence, reverse=True):
+        found = tuple(by_sentence[index].values())
+        if (len(found) == count) if count else 2 <= len(found) <= 3:
+            return found
+        if count is not None and len(found) > count:
+            return ()  # more candidates than the description counts: which ones is unknown
+    return ()

@@ -8,7 +8,9 @@ are slugs of canonical names ("donald-trump"), the same in every document and pr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
 
 from spacy.tokens import Span, Token
 
@@ -24,7 +26,7 @@ from kg.extraction.gazetteer import (
     strip_possessive,
     titles_in,
 )
-from kg.types import Entity, Mention
+from kg.types import Entity, Event, Mention
 
 __all__ = ["EntityResolver", "Gazetteer", "GazEntry"]
 
@@ -43,6 +45,11 @@ DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 PLACE_PREPS = frozenset({"in", "at", "on", "over", "near", "across", "inside", "into", "outside"})
 _TITLE_GLUE = frozenset({"-", "elect", "former", "then", "acting", "interim", "'s", "\u2019s"})
 _MAX_NGRAM = 4
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr."})
+_MAX_ACRONYM = 6
+_QUOTES = frozenset({'"', "\u201c", "\u201d", "'", "\u2018", "\u2019"})
+# Two spellings of one name ("Tiani" / "Tchiani", "Abdourahamane" / "Abdourahmane").
+_SPELLING_RATIO = 0.75
 
 
 @dataclass(slots=True)
@@ -83,6 +90,16 @@ def _core_bounds(doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _abbreviates(acronym: str, words: list[str]) -> bool:
+    """Whether the acronym's letters are initials of the words, in order, from the first
+    ("RSF" / "Rapid Support Forces", "ECOWAS" / "Economic Community of West African States")."""
+    initials = [w[0].upper() for w in words if w[:1].isalpha()]
+    if not initials or initials[0] != acronym[0]:
+        return False
+    it = iter(initials)
+    return all(letter in it for letter in acronym)
+
+
 def _is_plural(token: Token) -> bool:
     return token.tag_ in ("NNS", "NNPS")
 
@@ -108,11 +125,13 @@ class EntityResolver:
         self._people: dict[str, Person] = {}
         self._doc_roles: set[str] = set()
         self._title_words = gazetteer.title_words | _TITLE_GLUE
+        self._members: dict[tuple[int, int], tuple[str, ...]] = {}  # plural description -> entities
 
     # ------------------------------------------------------------------ public API
     def observe(self, sent: Span, sent_index: int) -> None:
         """Called once per sentence, in order, BEFORE resolve() is called for that sentence's args:
         registers its named entities (doc.ents inside it), titles and appositions as antecedents."""
+        self._nicknames(sent)
         for ent in ents_in(sent):
             if ent.label_ not in ENTITY_LABELS:
                 continue
@@ -122,6 +141,8 @@ class EntityResolver:
             if ent.label_ == "NORP" and root.pos_ == "ADJ":
                 continue
             role = "place" if root.head.lower_ in PLACE_PREPS else "actor"
+            if self._acronym_of(ent, sent_index):
+                continue
             entity_id = None
             left = root.left_edge.i
             if left < ent.start and self.gaz.lookup(span_text(ent.doc, ent.start, ent.end)) is None:
@@ -134,6 +155,7 @@ class EntityResolver:
             if ent.label_ == "PERSON" or self._records[entity_id].type == "Person":
                 self._note_titles(ent, entity_id)
             self._add_antecedent(entity_id, ent, sent_index, self._clean_name(ent))
+            self._known_as(ent, entity_id)
 
     def resolve(self, span: Span, sent_index: int, role: str = "actor") -> Mention:
         """Argument span -> Mention (doc-level char offsets, text as written, label, entity id or None).
@@ -158,6 +180,10 @@ class EntityResolver:
             return Mention(
                 **base, label=_label(record), entity=record.id, resolved_from=antecedent.text
             )
+        members = self._plural(core, sent_index)
+        if members:  # one event each, when the events are told (see fan_out)
+            self._members[base["start"], base["end"]] = members
+            return Mention(**base, label=_label(self._records[members[0]]))
         linked = self._link(span, core, sent_index, role)
         if linked is None:
             return Mention(**base)
@@ -166,6 +192,31 @@ class EntityResolver:
         self._add_antecedent(entity_id, core, sent_index,
                              resolved_from or span_text(doc, core.start, core.end))
         return Mention(**base, label=label, entity=entity_id, resolved_from=resolved_from)
+
+    def fan_out(self, events: Iterable[Event]) -> Iterator[Event]:
+        """One event per entity a plural description stands for ("the two presidents agreed"
+        -> each president agreed); other events as they are."""
+        for event in events:
+            subjects = self._expand(event.subject)
+            objects = self._expand(event.object) if event.object is not None else [None]
+            if len(subjects) == 1 and len(objects) == 1:
+                yield event
+                continue
+            for subject in subjects:
+                for obj in objects:
+                    if obj is None or subject.entity != obj.entity:
+                        yield replace(event, subject=subject, object=obj)
+
+    def _expand(self, mention: Mention) -> list[Mention]:
+        members = self._members.get((mention.start, mention.end))
+        if not members:
+            return [mention]
+        out = []
+        for entity_id in members:
+            record = self._records[entity_id]
+            self._used.add(entity_id)
+            out.append(replace(mention, label=_label(record), entity=entity_id, resolved_from=record.name))
+        return out
 
     def entities(self) -> tuple[Entity, ...]:
         """Every entity that some resolved Mention points to, sorted by id, with aliases seen."""
@@ -204,6 +255,10 @@ class EntityResolver:
         if hit is not None:
             entity_id = self._represented(hit, role)
             return entity_id, _label(self._records[entity_id]), None
+        if len(core) == 1 and root.pos_ == "PROPN" and not root.ent_type_:
+            given = self._spelled_like(root.text)  # "Tarek", untagged, after "Tarek Halabi"
+            if given is not None:
+                return given, "PERSON", self._records[given].name
         demonym = self.gaz.demonym(span_text(doc, core.start, core.end))
         if demonym is not None and root.pos_ in ("PROPN", "NOUN", "ADJ"):
             entity_id = self._represented(self._from_entry(demonym), role)
@@ -225,7 +280,8 @@ class EntityResolver:
         return entity_id
 
     def _gaz_alias(self, text: str) -> str | None:
-        entry = self.gaz.lookup(text)
+        # a surname this document gave its own bearer ("General Michel Aoun ... Aoun") is theirs
+        entry = self.gaz.lookup(text, weak=name_key(text) not in self._aliases)
         return self._from_entry(entry) if entry is not None else None
 
     def _doc_alias(self, text: str) -> str | None:
@@ -242,6 +298,8 @@ class EntityResolver:
             text = span_text(doc, start, end)
             if not text[:1].isupper():
                 continue  # names start with a capital; "officials", "response" are no names
+            if start > core.start and doc[start].ent_iob_ == "I" and doc[start].ent_type_ == "PERSON":
+                continue  # "Dagalo" of "Abdul Rahim Dagalo" is not another Dagalo
             entity_id = find(text)
             if entity_id is not None:
                 self._records[entity_id].aliases.add(strip_possessive(text))
@@ -260,7 +318,7 @@ class EntityResolver:
                 for ent in ents:
                     if ent.start <= child.i < ent.end:
                         return ent
-        if root.lower_ in self._title_words:
+        if root.lower_ in self.gaz.title_heads or root.lower_ in _TITLE_GLUE:
             return next((e for e in ents if e.label_ == "PERSON"), None)
         return None
 
@@ -273,6 +331,7 @@ class EntityResolver:
             if key in groups:
                 head_start, sector = root.i - n + 1, groups[key]
                 break
+        at_root = sector is not None
         for c in reversed([c for c in root.lefts if c.dep_ == "compound"] if sector is None else []):
             for first in (c.left_edge.i, c.i):
                 key = name_key(span_text(doc, first, c.i + 1))
@@ -283,6 +342,10 @@ class EntityResolver:
                 break
         if sector is None:
             return None
+        # "M23 rebels": the group noun heads the phrase ("Hamas official Basem Naim" is a person)
+        named = self._named_group(core, head_start) if at_root else None
+        if named is not None:
+            return named
         found = self.gaz.country_in(doc, core.start, head_start)
         country, alias_start = found if found else (self._owner_country(core, head_start, sent_index), None)
         if country is None:
@@ -297,6 +360,103 @@ class EntityResolver:
             self._records[group_id].aliases.add(span_text(doc, alias_start, root.i + 1))
         return group_id
 
+    def _named_group(self, core: Span, head_start: int) -> str | None:
+        """"M23 rebels", "Houthi fighters", "RSF troops": the armed group or body the modifier
+        names, not its country's rebels."""
+        doc = core.doc
+        for start in range(core.start, head_start):
+            for end in range(head_start, start, -1):
+                if doc[end].pos_ == "ADJ" or doc[end].ent_type_ == "NORP":
+                    continue  # "West" of "West German activists" is part of an adjective
+                text = span_text(doc, start, end)
+                entry = self.gaz.lookup(text) if text[:1].isupper() else None
+                if entry is not None and entry.type in ("Group", "Organization"):
+                    return self._from_entry(entry)
+        return None
+
+    def _acronym_of(self, ent: Span, sent_index: int) -> bool:
+        """"the Sudanese Armed Forces (SAF)": the text itself says the acronym names the phrase
+        before it; the acronym becomes that entity's name in this document."""
+        doc = ent.doc
+        text = span_text(doc, ent.start, ent.end)
+        if not (len(ent) == 1 and text.isupper() and 1 < len(text) <= _MAX_ACRONYM and ent.start >= 2
+                and ent.end < len(doc) and doc[ent.start - 1].text == "(" and doc[ent.end].text == ")"):
+            return False
+        head = doc[ent.start - 2]
+        if head.pos_ not in ("PROPN", "NOUN"):
+            return False
+        phrase = doc[head.left_edge.i : head.i + 1]
+        core = _core(phrase)
+        if core.start == core.end:
+            return False
+        known = self.gaz.lookup(text)
+        if known is not None and known.type in ("Group", "Organization") \
+                and self.gaz.lookup(span_text(doc, core.start, core.end)) is None:
+            # "the National Liberation Army (ELN)": the listed ELN, whatever the long name says
+            entity_id = self._from_entry(known)
+            self._aliases[name_key(span_text(doc, core.start, core.end))] = entity_id
+            self._records[entity_id].aliases.add(span_text(doc, core.start, core.end))
+            return False
+        if not _abbreviates(text, [t.text for t in core]):
+            return False
+        linked = self._link(phrase, core, sent_index, "actor")
+        if linked is None:
+            return False
+        self._aliases[name_key(text)] = linked[0]
+        self._records[linked[0]].aliases.add(text)
+        return True
+
+    def _nicknames(self, sent: Span) -> None:
+        """'Mohamed Hamdan "Hemedti" Dagalo': the name around the quotes is the person's, the
+        nickname inside and the name's first part are names of the same person."""
+        doc = sent.doc
+        quotes = [t.i for t in sent if t.text in _QUOTES]
+        for open_, close in zip(quotes, quotes[1:]):
+            inner = doc[open_ + 1 : close]
+            if not 1 <= len(inner) <= 3 or not all(t.text[:1].isupper() for t in inner):
+                continue
+            left = self._name_run(doc, open_ - 1, -1, sent.start)
+            right = self._name_run(doc, close + 1, 1, sent.end - 1)
+            if not left or not right:
+                continue
+            full = " ".join([*left, *right])
+            entry = self.gaz.lookup(full)
+            entity_id = self._from_entry(entry) if entry else self._new_record(full, "Person")
+            for alias in (" ".join(left), inner.text, full):
+                self._aliases[name_key(alias)] = entity_id
+                self._records[entity_id].aliases.add(alias)
+
+    def _name_run(self, doc, i: int, step: int, stop: int) -> list[str]:
+        """The capitalised proper-noun words from token i on (step -1: leftwards), no titles."""
+        words: list[str] = []
+        while (i - stop) * step <= 0 and doc[i].pos_ == "PROPN" and doc[i].text[:1].isupper() \
+                and doc[i].lower_ not in self._title_words and len(words) < 3:
+            words.append(doc[i].text)
+            i += step
+        return words[::-1] if step < 0 else words
+
+    def _known_as(self, ent: Span, entity_id: str) -> None:
+        """"Mohamed Hamdan Dagalo, known as Hemedti" / "the Houthi movement, also known as Ansar
+        Allah": the text says both names are one entity; the listed one wins. A name that many
+        share ("collectively known as the Three Brotherhood Alliance") is another entity."""
+        doc = ent.doc
+        i = ent.end + (ent.end < len(doc) and doc[ent.end].text in (",", "("))
+        if i < len(doc) and doc[i].lower_ in ("also", "better", "widely", "commonly"):
+            i += 1
+        if i + 2 >= len(doc) or doc[i].lower_ != "known" or doc[i + 1].lower_ != "as":
+            return
+        other = next((e for e in ents_in(doc[i + 2 : min(i + 8, len(doc))])
+                      if e.start in (i + 2, i + 3) and e.label_ in ENTITY_LABELS), None)
+        if other is None:
+            return
+        name = self._clean_name(other)
+        listed = self.gaz.lookup(name)
+        if listed is not None and self.gaz.get(entity_id) is None:
+            self._aliases[name_key(self._clean_name(ent))] = self._from_entry(listed)
+            return
+        self._aliases[name_key(name)] = entity_id
+        self._records[entity_id].aliases.add(name)
+
     def _owner_country(self, core: Span, head_start: int, sent_index: int) -> GazEntry | None:
         """The country behind a possessive pronoun ("its air defence systems", "their troops")."""
         for tok in core.doc[core.start : head_start]:
@@ -310,16 +470,59 @@ class EntityResolver:
                 return entry if entry is not None and entry.type == "Country" else None
         return None
 
+    def _plural(self, core: Span, sent_index: int) -> tuple[str, ...]:
+        """The entities a plural description stands for ("the two presidents", "both
+        governments", "the rival factions"), () for any other span."""
+        root, doc = core.root, core.doc
+        if not _is_plural(root) or any(e.label_ in ENTITY_LABELS for e in ents_in(core)):
+            return ()
+        before = [t.lower_ for t in doc[max(core.start - 1, 0) : root.i]]
+        if not any(w in DETERMINERS or w in coref.NUMBERS for w in before):
+            return ()  # "governments" alone is any governments
+        count = next((coref.NUMBERS[w] for w in before if w in coref.NUMBERS), None)
+        head = root.lemma_.lower()
+        if head in coref.PLURAL_HEADS:
+            types = coref.PLURAL_HEADS[head]
+            fits = lambda a: a.type in types  # noqa: E731
+        elif head in self.gaz.titles:
+            def fits(a):
+                person = self._people.get(a.entity) if a.type == "Person" else None
+                return person is not None and person.body is None and (
+                    person.leader if head == "leader" else head in person.titles)
+        else:
+            return ()
+        found = coref.plural_members(count, fits, sent_index, core.start_char, self._antecedents)
+        return tuple(a.entity for a in found)
+
     # ------------------------------------------------------------------ people and titles
     def _describe(self, core: Span, title: str, title_len: int) -> str | None:
         """"the President-elect", "the Kremlin leader" -> the matching person's id."""
-        found = self.gaz.country_in(core.doc, core.start, core.end - title_len)
+        doc, title_start = core.doc, core.end - title_len
+        body = self._body_in(doc, core.start, title_start)
+        found = self.gaz.country_in(doc, core.start, title_start) if body is None else None
         country_id = self._from_entry(found[0]) if found else None
-        person = coref.match_person(title, title == "leader", country_id, self._people)
+        if body is None and country_id is None and any(
+                t.pos_ == "NOUN" and t.lower_ not in self._title_words
+                for t in doc[core.start : title_start]):
+            return None  # "the rebels' leader" is no head of state, whoever was named last
+        person = coref.match_person(title, title == "leader", country_id, self._people, body)
         if person is not None:
             return person.entity
-        holder = self.gaz.current_holder(title, country_id) if country_id else None
+        holder = self.gaz.current_holder(title, country_id) if country_id and body is None else None
         return self._from_entry(holder) if holder is not None else None
+
+    def _body_in(self, doc, start: int, end: int) -> str | None:
+        """The party, group or organisation named between tokens start and end whose office a
+        title is ("LSK president", "Hamas leader"); seats of power (the Kremlin) are countries."""
+        for ent in ents_in(doc[start:end]):
+            if ent.label_ != "ORG":
+                continue
+            name = self._clean_name(ent)
+            entry = self.gaz.lookup(name)
+            if entry is not None and (entry.represents or entry.type not in ("Group", "Organization")):
+                continue
+            return self._aliases.get(name_key(name)) or (entry.id if entry else name_key(name))
+        return None
 
     def _note_titles(self, ent: Span, entity_id: str) -> None:
         """Record the titles written before or in apposition to a person's name."""
@@ -340,8 +543,14 @@ class EntityResolver:
             found = titles_in(span_text(doc, role_span.start, role_span.end), titles)
         if not found:
             return
+        if start > 0 and doc[start - 1].ent_type_ == "ORG":
+            first = start - 1
+            while first > 0 and doc[first].ent_iob_ == "I":
+                first -= 1
+            # "LSK president Eric Theuri" presides over the LSK, not over Kenya
+            person.body = self._body_in(doc, first, start)
         person.titles |= found
-        person.leader = any(titles.get(t) for t in person.titles)
+        person.leader = person.body is None and any(titles.get(t) for t in person.titles)
         record = self._records[entity_id]
         if entity_id not in self._doc_roles:
             record.role = _core(role_span).text  # the document's own words beat the gazetteer's
@@ -359,6 +568,8 @@ class EntityResolver:
         if ent.label_ == "PERSON":
             while end - start > 1 and lowers[start] in self._title_words:
                 start += 1
+        while end - start > 1 and lowers[start] in _HONORIFICS:
+            start += 1  # "Mr Ruto", whatever the tagger called it
         while end > start and lowers[end - 1] in ("'s", "\u2019s", "'"):
             end -= 1
         if start == end:
@@ -379,10 +590,30 @@ class EntityResolver:
             if entry is not None:
                 entity_id = self._from_entry(entry)
             else:
-                entity_id = self._new_record(name, LABEL_TYPES.get(ent.label_, "OtherEntity"))
+                entity_id = (self._spelled_like(name) if ent.label_ == "PERSON" else None) or \
+                    self._new_record(name, LABEL_TYPES.get(ent.label_, "OtherEntity"))
         self._aliases.setdefault(key, entity_id)
         self._records[entity_id].aliases.add(name)
         return self._represented(entity_id, role)
+
+    def _spelled_like(self, name: str) -> str | None:
+        """A person of this document whose full name is another spelling of ``name``, word by
+        word ("Abdourahmane Tiani" / "Abdourahamane Tchiani"), or whose given name ``name`` is;
+        None when none or several."""
+        words = name_key(name).split()
+        if len(words) == 1:
+            # "Shehbaz" after "Shehbaz Sharif": a given name alone, when one person bears it here
+            found = {r.id for r in self._records.values()
+                     if r.type == "Person" and len(r.name.split()) > 1
+                     and name_key(r.name).split()[0] == words[0]}
+            return found.pop() if len(found) == 1 else None
+        found = {
+            r.id for r in self._records.values()
+            if r.type == "Person" and len(name_key(r.name).split()) == len(words)
+            and all(SequenceMatcher(None, a, b).ratio() >= _SPELLING_RATIO
+                    for a, b in zip(words, name_key(r.name).split()))
+        }
+        return found.pop() if len(found) == 1 else None
 
     def _new_record(self, name: str, type_: str) -> str:
         entity_id = slugify(name)

@@ -29,6 +29,7 @@ from kg.extraction.arguments import (
 from kg.extraction.clauses import Frame, frames
 from kg.extraction.confidence import score
 from kg.extraction.entities import EntityResolver, Gazetteer
+from kg.extraction.eventcoref import merge_event_mentions
 from kg.extraction.events import EventLexicon, attribution, location, quote, stance
 from kg.extraction.nominal import load_nominal_lexicon, nominal_frames
 from kg.extraction.spans import relation_tokens, text_of, verb_lemma
@@ -113,13 +114,15 @@ class Extractor:
                 for m in (event.subject, event.object, event.attributed_to, event.location):
                     if m is not None:
                         mentions.setdefault((m.start, m.end), m)
+        told = tuple(merge_event_mentions(resolver.fan_out(
+            select_events(events, clause_depths(doc)) if self.events_only
+            else report_content(dedupe(events)))))
         return Extraction(
             document=document,
             sentences=tuple(sentences),
             mentions=tuple(mentions[k] for k in sorted(mentions)),
-            entities=resolver.entities(),
-            events=tuple(select_events(events, clause_depths(doc)) if self.events_only
-                         else report_content(dedupe(events))),
+            entities=resolver.entities(),  # after fan_out: "the two presidents" uses both
+            events=told,
         )
 
     def _sentence_events(self, document, sent: Span, index: int, resolver, dates) -> Iterator[Event]:

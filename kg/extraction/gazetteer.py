@@ -9,6 +9,7 @@ official names become extra aliases of the countries that are there.
 
 from __future__ import annotations
 
+import calendar
 import csv
 import re
 import unicodedata
@@ -55,6 +56,10 @@ _POSSESSIVE = re.compile(r"(?:'s|')$")
 # Short all-capital aliases ("US", "UN", "WHO") would match ordinary words once lower-cased.
 _STRICT_MAX = 4
 _MAX_TITLE_WORDS = 4
+# A bare "May" or "June" is a date far more often than a surname.
+_NOT_SURNAMES = frozenset(m.lower() for m in calendar.month_name if m)
+# "Al Thani", "bin Salman": the last word after these names a family, shared by many people.
+_FAMILY_PARTICLES = frozenset({"al", "el", "bin", "ibn", "bint", "abu", "de", "van", "von"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,10 +182,13 @@ class Gazetteer:
         self.titles = titles  # title key -> is a head of state/government title
         # every word of a title ("foreign", "minister"), read for every name of every document
         self.title_words = frozenset(w for key in titles for w in key.split())
+        # the words a title ends with ("leader" of "rebel leader"): a phrase so headed is a title
+        self.title_heads = frozenset(key.split()[-1] for key in titles)
         self._names: dict[str, str] = {}
         self._strict: dict[str, str] = {}
         self._demonyms: dict[str, str] = {}
         self._weak: dict[str, str | None] = {}
+        given = {name_key(e.name.split()[0]) for e in entries.values() if e.type == "Person"}
         for entry in entries.values():
             for name in (entry.name, *entry.aliases):
                 self._index(name, entry.id)
@@ -189,7 +197,10 @@ class Gazetteer:
                     self._demonyms.setdefault(name_key(form), entry.id)
             if entry.type == "Person" and " " in entry.name:
                 # A bare surname is an alias only while no other person shares it.
-                surname = name_key(entry.name.split()[-1])
+                words = entry.name.split()
+                surname = name_key(words[-1])
+                if surname in _NOT_SURNAMES or surname in given or words[-2].lower() in _FAMILY_PARTICLES:
+                    continue  # "King Hassan" is not Samia Suluhu Hassan; "Thani" names a dynasty
                 self._weak[surname] = None if surname in self._weak else entry.id
 
     def _index(self, name: str, entry_id: str) -> None:
@@ -218,13 +229,14 @@ class Gazetteer:
         """The entry with this id, or None."""
         return self.entries.get(entry_id)
 
-    def lookup(self, name: str) -> GazEntry | None:
-        """Alias -> entry (case/punctuation-normalised; short acronyms must be upper case)."""
+    def lookup(self, name: str, weak: bool = True) -> GazEntry | None:
+        """Alias -> entry (case/punctuation-normalised; short acronyms must be upper case);
+        ``weak``: a bare surname may name the one listed person who bears it."""
         strict = _strict_key(name)
         if strict is not None and strict in self._strict:
             return self.entries[self._strict[strict]]
         key = name_key(name)
-        entry_id = self._names.get(key) or self._weak.get(key)
+        entry_id = self._names.get(key) or (self._weak.get(key) if weak else None)
         return self.entries[entry_id] if entry_id else None
 
     def demonym(self, word: str) -> GazEntry | None:
@@ -409,24 +421,28 @@ def _add_pycountry(entries: dict[str, GazEntry], everyday: dict) -> dict[str, Ga
         entry_id = slugify(names[0])
         if entry_id in out:
             continue
-        demonyms, aliases = everyday.get(country.alpha_2, ((), ()))
+        wikidata, demonyms, aliases = everyday.get(country.alpha_2, (None, (), ()))
         out[entry_id] = GazEntry(
-            id=entry_id, name=names[0], type="Country", iso=country.alpha_2,
+            id=entry_id, name=names[0], type="Country", iso=country.alpha_2, wikidata=wikidata,
             aliases=tuple(names[1:]) + tuple(a for a in aliases if a not in names), demonyms=demonyms,
         )
     return out
 
 
-def _everyday_names(path: Path) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-    """demonyms.tsv: ISO code -> (demonyms, aliases) for the countries pycountry fills in; a
-    lexicon folder without the file gives none."""
+def _everyday_names(path: Path) -> dict[str, tuple[str | None, tuple[str, ...], tuple[str, ...]]]:
+    """demonyms.tsv: ISO code -> (QID, demonyms, aliases) for the countries pycountry fills in;
+    a lexicon folder without the file gives none. The ``wikidata`` column is optional."""
     if not path.is_file():
         return {}
     out = {}
     for line_no, row in _read_tsv(path, ("iso", "demonyms", "aliases")):
-        demonyms = _split(row["demonyms"])
-        if len(row["iso"]) != 2 or not row["iso"].isupper() or not demonyms:
-            raise DataError(str(path), "needs an ISO 3166-1 alpha-2 code and a demonym", line_no, row["iso"])
-        out[row["iso"]] = (demonyms, _split(row["aliases"]))
+        demonyms, wikidata = _split(row["demonyms"]), row.get("wikidata") or None
+        if len(row["iso"]) != 2 or not row["iso"].isupper() or not (demonyms or wikidata):
+            raise DataError(str(path), "needs an ISO 3166-1 alpha-2 code and a demonym or a QID",
+                            line_no, row["iso"])
+        if wikidata and not _QID.match(wikidata):
+            raise DataError(str(path), f"bad Wikidata QID {wikidata!r} (expected Q followed by digits)",
+                            line_no, row["iso"])
+        out[row["iso"]] = (wikidata, demonyms, _split(row["aliases"]))
     return out
 

@@ -234,3 +234,48 @@ def test_model_pronouns(gaz, nlp, text, pronoun, entity):
                 found[pronoun] = resolver.resolve(doc[tok.i : tok.i + 1], i)
     assert found[pronoun].entity == entity
     assert found[pronoun].resolved_from
+
+
+# ---------------------------------------------------------------- plural descriptions, bodies
+
+def _ant(entity, type_, sent, start):
+    from kg.extraction.coref import Antecedent
+
+    return Antecedent(entity=entity, type=type_, text=entity, sent_index=sent, start=start, end=start + 3)
+
+
+PLURAL_POOL = [
+    _ant("alpha", "Country", 0, 0), _ant("beta", "Country", 0, 10), _ant("gamma", "Group", 1, 30),
+    _ant("delta", "Group", 1, 40), _ant("anna", "Person", 2, 60), _ant("epsilon", "Country", 3, 80),
+]
+
+
+@pytest.mark.parametrize(
+    "count, types, sent, start, expected",
+    [
+        (2, {"Country"}, 1, 50, ("alpha", "beta")),  # "both governments": the pair named together
+        (None, {"Group"}, 2, 70, ("gamma", "delta")),  # "the rival factions"
+        (2, {"Country"}, 4, 100, ()),  # epsilon alone is no pair; alpha and beta are out of reach
+        (3, {"Country"}, 1, 50, ()),  # "the three countries": two named
+        (2, {"Country"}, 0, 5, ()),  # what comes after the description is not its antecedent
+        (2, {"Country"}, 5, 200, ()),  # out of reach
+    ],
+)
+def test_plural_members(count, types, sent, start, expected):
+    from kg.extraction.coref import plural_members
+
+    found = plural_members(count, lambda a: a.type in types, sent, start, PLURAL_POOL)
+    assert tuple(a.entity for a in found) == expected
+
+
+def test_a_title_of_a_body_matches_only_a_description_of_that_body():
+    from kg.extraction.coref import Person, match_person
+
+    people = {
+        "ruto": Person("ruto", {"president"}, country="kenya", leader=True, last_seen=10),
+        "kamau": Person("kamau", {"president"}, country="kenya", last_seen=50, body="lsk"),
+    }
+    assert match_person("president", False, None, people).entity == "ruto"
+    assert match_person("president", False, "kenya", people).entity == "ruto"
+    assert match_person("president", False, None, people, body="lsk").entity == "kamau"
+    assert match_person("leader", True, None, people, body="lsk") is None

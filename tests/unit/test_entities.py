@@ -159,6 +159,7 @@ def test_gazetteer_validation(tmp_path, row, line, problem):
         ("titles.tsv", "id\ttitle\n", "header lacks columns"),
         ("demonyms.tsv", "iso\tdemonyms\taliases\nsn\tSenegalese\t\n", "ISO 3166-1 alpha-2"),
         ("demonyms.tsv", "iso\tdemonyms\taliases\nSN\t\tSenegal\n", "a demonym"),
+        ("demonyms.tsv", "iso\twikidata\tdemonyms\taliases\nSN\tSenegal\t\t\n", "bad Wikidata QID"),
     ],
 )
 def test_lexicon_validation(tmp_path, name, text, problem):

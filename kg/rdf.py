@@ -404,8 +404,14 @@ def add_extraction(store: Dataset, extraction: Extraction) -> URIRef:
         The IRI of the document, which names its graph.
     """
     iri = document_iri(extraction.document.id)
-    _update(store, replace_graph_update(iri, to_triples(extraction)))
+    replace_graph(store, iri, to_triples(extraction))
     return iri
+
+
+def replace_graph(store: Dataset, iri: URIRef, triples: Iterable[Triple]) -> None:
+    """Replace one named graph of the store by ``triples`` in one transaction (a missing graph
+    is created; readers never see it half written, locally or over SPARQL 1.1 Update)."""
+    _update(store, replace_graph_update(iri, triples))
 
 
 def remove_document(store: Dataset, doc_id: str) -> int:

@@ -10,7 +10,7 @@ import gc
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.bulk import Part, bulk_load, load_whole, parts
@@ -323,12 +323,13 @@ def load_ontology(store: Dataset) -> int:
     Returns:
         Triples in the ontology graph.
     """
-    local = to_pyoxigraph(store)
-    if local is not None:
-        local.remove_graph(ox.NamedNode(ONTOLOGY_GRAPH))
-    else:
-        store.remove_graph(Graph(store=store.store, identifier=ONTOLOGY_GRAPH))
-    return load_file(store, data_dir("ontologies") / "geo-events.ttl", graph=ONTOLOGY_GRAPH)
+    from kg.rdf import replace_graph
+
+    ontology = Graph().parse(data_dir("ontologies") / "geo-events.ttl", format="turtle")
+    # one update: a reader (or a remote endpoint, where DROP of a missing graph fails) never
+    # sees the store without its ontology graph
+    replace_graph(store, URIRef(ONTOLOGY_GRAPH), ontology)
+    return len(ontology)
 
 
 def close_store(store) -> None:

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from kg.namespaces import ONTOLOGY_GRAPH
+
+from kg.namespaces import ONTOLOGY_GRAPH
 from tests.e2e.test_growth import run, small_documents, write_jsonl
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
@@ -112,4 +114,6 @@ def test_import_into_a_server(capsys, monkeypatch, tmp_path, endpoint):
     assert code == 0, err
     assert out.startswith("imported 3 triples")
     code, out, _ = run(capsys, monkeypatch, "query", endpoint, GRAPHS, "--format", "json")
-    assert [row["g"]["value"] for row in _json(out)] == ["http://example.org/g1", "http://example.org/g2"]
+    # the ontology comes along in its own graph, so SPARQL can follow the class hierarchy
+    assert [row["g"]["value"] for row in _json(out)] == ["http://example.org/g1", "http://example.org/g2",
+                                                         str(ONTOLOGY_GRAPH)]

@@ -25,6 +25,15 @@ from kg.extraction.spans import (
     verb_lemma,
 )
 
+# Common nouns that name actors themselves ("the government", "rebels"): CAMEO codes them as
+# agents, so an argument they head needs no named actor in its place.
+AGENT_NOUNS = frozenset({"government", "authority", "police", "army", "military", "troop",
+                         "soldier", "force", "rebel", "militant", "insurgent", "protester",
+                         "demonstrator", "opposition", "parliament", "official", "minister",
+                         "president", "leader", "delegation", "delegate", "diplomat", "ambassador",
+                         "court", "judge", "crowd", "student", "worker", "refugee", "civilian",
+                         "villager", "party", "militia", "guerrilla", "regime", "cabinet",
+                         "negotiator", "envoy", "spokesman", "spokeswoman", "ministry"})
 # A common-noun object names the deal or tie; its partner is the target ("signed an accord
 # with X", "restore ties with X", "a resumption of ties between X and Y").
 PARTNER_PREPS = frozenset({"with", "to", "between", "against", "on", "toward", "towards", "from",
@@ -206,3 +215,139 @@ def partner(obj: Span) -> Span | None:
                     return arg_span(pobj)
                 queue.append((pobj, depth + 1))
     return None
+
+
+# Prepositions of where or whence ("talks in Doha", "teams from Bulgaria", "recognised X as
+# Y's leader"): a place named inside them says where, not who acts or suffers the act.
+PLACE_ADJUNCT_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "around",
+                                 "throughout", "within", "as"})
+# Event roots whose place is never their partner: statements and consultations ("said in
+# Oslo", "met in Doha"). Other acts done in a country are coded against it, CAMEO's way
+# ("lifted a curfew in X", "rioted at a jail in X").
+LOCATION_ROOTS = frozenset({"01", "04"})
+# Noun-internal links an adjunct test walks up through to the word that governs the phrase.
+_NOUN_DEPS = frozenset({"pobj", "prep", "compound", "amod", "nmod", "poss", "conj", "cc",
+                        "appos", "det", "nummod"})
+# Prepositions that name the agent of an act noun ("shelling by X", "fire from X").
+AGENT_NOUN_PREPS = frozenset({"by", "from"})
+AGENT_MODIFIER_LABELS = frozenset({"NORP", "GPE", "ORG"})
+
+
+def in_adjunct(tok: Token, *, titles: bool = False) -> bool:
+    """A name inside a place phrase, an apposition or a person's title is not an actor there.
+
+    "talks in Doha", "Oleg Petrov, head of the CSTO,", "Nigerian President Bola Tinubu":
+    Doha, the CSTO and Nigeria neither act nor are acted on. A capital stands for its
+    government only as the subject or agent of an act.
+
+    Args:
+        titles: a nationality in a person's title counts too ("Nigerian President X" is not
+            Nigeria acting); for sources, where the person is the actor to look for.
+    """
+    node = tok
+    for _ in range(12):
+        if node.dep_ == "appos" and node is not tok:
+            return True  # inside a description; "its neighbour, Eritrea" names Eritrea itself
+        if titles and node.dep_ in {"amod", "compound", "nmod"} and node.head.ent_type_ == "PERSON" and (
+                node.ent_type_ != "PERSON"):
+            return True
+        if node.dep_ == "prep" and node.lower_ in PLACE_ADJUNCT_PREPS and (
+                node.head.lemma_.lower() not in AGENT_NOUNS):
+            # "officials in Kyrgyzstan" are Kyrgyzstan's: only a phrase of place says where
+            return True
+        if node.dep_ == "npadvmod" and node.ent_type_ in {"GPE", "LOC", "FAC"}:
+            return True  # "met at a summit in the capital, Cairo": an appended place
+        if node.dep_ not in _NOUN_DEPS or node.head.i == node.i:
+            return False
+        node = node.head
+    return False
+
+
+def agent_of(noun: Token) -> Span | None:
+    """The actor whose act a noun names, or None.
+
+    "shelling by X", "fire from X", "an ambush by militants tied to X", "X's decision",
+    "Pakistani shelling", "the Russian gas deal": the act is X's.
+    """
+    if noun.pos_ == "PROPN" or noun.ent_type_ in ACTOR_LABELS or noun.lemma_.lower() in AGENT_NOUNS:
+        return None  # "Darfur rebels" act themselves
+    if noun.pos_ in {"VERB", "AUX"}:
+        # a headline's clause object: "condemns Pakistan shelling"
+        subj = next((c for c in noun.children if c.dep_ == "nsubj" and _actor_token(c)), None)
+        if subj is not None:
+            return actor_span(list(subj.subtree))
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in AGENT_NOUN_PREPS:
+            for pobj in (c for c in child.children if c.dep_ == "pobj"):
+                # "fire from X forces in the town": the agent, not where it was
+                where = {t.i for d in pobj.subtree if d.dep_ == "prep" and d.lower_ in PLACE_ADJUNCT_PREPS
+                         for t in d.subtree}
+                span = actor_span([t for t in pobj.subtree if t.i not in where])
+                if span is not None:
+                    return span
+    for child in noun.children:
+        if child.i > noun.i:
+            continue
+        if child.dep_ == "poss" and _actor_token(child):
+            return actor_span(list(child.subtree))
+        if child.dep_ in {"amod", "compound"} and child.ent_type_ in AGENT_MODIFIER_LABELS:
+            return actor_span([child])
+    return None
+
+
+# Prepositions under which a passive names the act that befell its subject ("killed in
+# shelling by X", "wounded in an attack by X").
+ACT_PREPS = frozenset({"in", "during", "by"})
+
+
+def passive_agent(frame: Frame) -> Span | None:
+    """The agent behind the act noun of a passive with no agent of its own, or None."""
+    if frame.pattern not in {"passive", "passive-prep", "passive-agent"}:
+        return None
+    trigger = frame.trigger
+    if frame.pattern == "passive-agent":
+        return None if _named(frame.subject.root) else agent_of(frame.subject.root)
+    for prep in (c for c in trigger.children if c.dep_ in {"prep", "agent"} and c.lower_ in ACT_PREPS):
+        for noun in (c for c in prep.children if c.dep_ in {"pobj", "pcomp"}):
+            span = agent_of(noun)
+            if span is not None:
+                return span
+    return None
+
+
+def excluded_targets(frame: Frame) -> set[int]:
+    """Tokens that cannot be a frame's target: its subject's own phrase (appositions and
+    titles included) outside the trigger's clause and its conjuncts."""
+    root = frame.subject.root
+    # conjoined actors ("between Ethiopia and its neighbour") are partners, not the subject
+    phrase = {t.i for t in root.subtree} - {t.i for c in root.children if c.dep_ == "conj"
+                                             for t in c.subtree}
+    if frame.trigger.i in phrase:  # "Finland, which joined NATO": the clause is not the subject's
+        phrase -= {t.i for t in frame.trigger.subtree}
+    return phrase
+
+
+# Crowds of people on the street: force used on them is repression, not war (CAMEO 175).
+CROWD_NOUNS = frozenset({"protester", "protestor", "demonstrator", "crowd", "marcher", "rally",
+                         "demonstration", "protest", "mourner", "rioter"})
+
+
+def name_complement(verb: Token) -> Token | None:
+    """What a verb names its object as: "called Maduro a dictator" -> dictator."""
+    for child in verb.children:
+        if child.dep_ == "oprd" and child.pos_ in {"NOUN", "ADJ"}:
+            return child
+    for obj in (c for c in verb.children if c.dep_ == "dobj"):
+        for child in obj.children:
+            if child.dep_ == "appos" and child.pos_ == "NOUN" and not child.ent_type_:
+                return child
+    return None
+
+
+def crowd_of(verb: Token) -> Token | None:
+    """The crowd a verb's act falls on ("fired tear gas at protesters", "opened fire on a
+    rally"), or None."""
+    heads = [c for c in verb.children if c.dep_ == "dobj"]
+    heads += [p for prep, pobj in prep_objects(verb) if prep.lower_ in {"on", "at", "against", "into"}
+              for p in conjuncts(pobj)]
+    return next((h for h in heads if h.lemma_.lower() in CROWD_NOUNS), None)

@@ -17,6 +17,15 @@ from spacy.tokens import Doc, Span, Token
 from kg.extraction.arguments import (
     actor_span,
     addressee,
+    AGENT_NOUNS,
+    LOCATION_ROOTS,
+    PLACE_ADJUNCT_PREPS,
+    crowd_of,
+    name_complement,
+    agent_of,
+    passive_agent,
+    excluded_targets,
+    in_adjunct,
     clause_depths,
     conjoined_actor,
     content_clause,
@@ -31,7 +40,7 @@ from kg.extraction.confidence import score
 from kg.extraction.entities import EntityResolver, Gazetteer
 from kg.extraction.events import EventLexicon, attribution, location, quote, stance
 from kg.extraction.nominal import load_nominal_lexicon, nominal_frames
-from kg.extraction.spans import relation_tokens, text_of, verb_lemma
+from kg.extraction.spans import arg_span, conjuncts, relation_tokens, text_of, verb_lemma
 from kg.extraction.select import (
     STATEMENT_ROOT,
     actorness,
@@ -48,15 +57,10 @@ __all__ = ["Extractor", "extract", "only_events", "select_events"]
 
 # Event types whose object is a place when it is a city ("a drone attack on Moscow").
 PLACE_TARGET_ROOTS = {"18", "19", "20"}
-# Common nouns that name actors themselves ("the government", "rebels"): CAMEO codes them as
-# agents, so an argument they head needs no named actor in its place.
-AGENT_NOUNS = frozenset({"government", "authority", "police", "army", "military", "troop",
-                         "soldier", "force", "rebel", "militant", "insurgent", "protester",
-                         "demonstrator", "opposition", "parliament", "official", "minister",
-                         "president", "leader", "delegation", "delegate", "diplomat", "ambassador",
-                         "court", "judge", "crowd", "student", "worker", "refugee", "civilian",
-                         "villager", "party", "militia", "guerrilla", "regime", "cabinet",
-                         "negotiator", "envoy", "spokesman", "spokeswoman", "ministry"})
+# Acts of force: used on a crowd, they are repression.
+FORCE_ROOTS = frozenset({"18", "19", "20"})
+# Reactions to another's act (praise, disapproval, rejection): their target is the act's agent.
+REACTION_ROOTS = frozenset({"05", "11", "12"})
 # Prepositions of the place of a passive act with no agent ("was arrested in X").
 PLACE_PREPS = frozenset({"in", "at"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
@@ -156,17 +160,28 @@ class Extractor:
             etype = self.events.classify(trigger.lemma_.lower(), prep=frame.prep, nominal=True,
                                          object_lemma=modifier, negated=negated, modality=modality)
         if etype is None:
+            prep = frame.prep
+            named_as = name_complement(trigger) if not frame.nominal and prep is None else None
+            if named_as is not None:
+                # "called Maduro a dictator": a name given, not a phone call
+                prep, obj_lemma = "as", named_as.lemma_.lower()
             etype = self.events.classify(
-                frame.lemma, particle=frame.particle, prep=frame.prep, object_lemma=obj_lemma,
+                frame.lemma, particle=frame.particle, prep=prep, object_lemma=obj_lemma,
                 negated=negated, modality=modality)
             if carried and etype is not None and not self._own_act(frame, etype, negated, modality):
                 # a light or statement verb ("launched an attack", "announced talks"): the
                 # event noun's frame carries the event
                 etype = None
             carried = carried and etype is None
+        if frame.pattern == "participle" and frame.prep in PLACE_ADJUNCT_PREPS:
+            etype = None  # "X, speaking in Oslo, said": where X spoke, not an act on Oslo
         subject = resolver.resolve(frame.subject, index, role="actor")
         obj = None
         target = frame.object
+        crowd = crowd_of(trigger) if etype is not None and etype.cameo[:2] in FORCE_ROOTS else None
+        if crowd is not None:
+            # force used on protesters is repression, and the crowd its target
+            etype, target = self.events.classify("repress") or etype, arg_span(crowd)
         content = content_clause(trigger) if etype is not None and etype.cameo[:2] == STATEMENT_ROOT else None
         if content is not None and obliged(content) and not negated:
             # "X said Y must withdraw": CAMEO codes a statement of obligation as a demand
@@ -175,6 +190,9 @@ class Extractor:
         if self.events_only and etype is not None:
             if content is not None:
                 target = addressee(content) or target
+            elif target is not None and etype.cameo[:2] in REACTION_ROOTS and agent_of(target.root):
+                # "criticised the Russian gas deal with Hungary": the act criticised is Russia's
+                target = agent_of(target.root)
             elif target is not None:
                 target, *others = partners(target) or [target]
         if target is not None:
@@ -185,8 +203,11 @@ class Extractor:
                 obj = Mention(obj.doc_id, obj.sent_index, obj.start, obj.end, obj.text, None, None)
         relation, lemma, told = frame.relation, frame.lemma, trigger
         if self.events_only:
-            subject, obj, retold = self._actors(frame, subject, obj, index, resolver,
-                                                etype is not None and etype.cameo[:2] == STATEMENT_ROOT)
+            root = etype.cameo[:2] if etype is not None else None
+            subject, obj, retold, more = self._actors(frame, subject, obj, target, index, resolver,
+                                                      root == STATEMENT_ROOT, root not in LOCATION_ROOTS)
+            if not others:
+                others = more
             if retold is not None:
                 relation, lemma, told = text_of(relation_tokens(retold)), verb_lemma(retold), retold
                 # the speaker made the statement, not the content's actors: told as theirs, the
@@ -229,7 +250,7 @@ class Extractor:
         )
         events = [event]
         for span in others:
-            other = resolver.resolve(span, index, role="actor")
+            other = span if isinstance(span, Mention) else resolver.resolve(span, index, role="actor")
             events.append(replace(event, object=other,
                                   confidence=score(frame, subject, other, typed=etype is not None)))
         return events
@@ -249,16 +270,20 @@ class Extractor:
         noun = self.events.classify(frame.object.root.lemma_.lower(), nominal=True)
         return noun is None or noun.cameo[:2] != etype.cameo[:2]
 
-    def _actors(self, frame: Frame, subject: Mention, obj: Mention | None, index: int,
-                resolver: EntityResolver, statement: bool) -> tuple[Mention, Mention | None, Token | None]:
+    def _actors(self, frame: Frame, subject: Mention, obj: Mention | None, target: Span | None, index: int,
+                resolver: EntityResolver, statement: bool, place_target: bool
+                ) -> tuple[Mention, Mention | None, Token | None, list[Mention]]:
         """Event mode: source and target as actors, not the phrases that hold them.
 
-        A source that names no actor ("their countries") becomes the actor nearest before the
-        trigger; a target that names none ("lifted a curfew in X", "denounced X's crackdown")
-        becomes the actor among the trigger's arguments, then the nearest other actor of the
-        sentence. A statement with no coded content ("X did Y, officials said") is told as the
-        content's actors: the speaker is not a party to what was said; the third value is then
-        the content's verb, which the relation tells instead of the statement.
+        A source that names no actor ("their countries") becomes the agent of its act noun
+        ("shelling by X"), else the actor nearest before the trigger; a target that names none
+        ("lifted a curfew in X", "denounced X's crackdown") becomes the actor among the
+        trigger's arguments, then the nearest other actor of the sentence, with the actors
+        coordinated with it (the fourth value). Names inside place phrases, appositions and
+        titles are never taken this way (:func:`in_adjunct`). A statement with no coded content
+        ("X did Y, officials said") is told as the content's actors: the speaker is not a party
+        to what was said; the third value is then the content's verb, which the relation tells
+        instead of the statement.
         """
         trigger, sent = frame.trigger, frame.trigger.sent
         content = reported_clause(trigger) if statement else None
@@ -271,45 +296,64 @@ class Extractor:
                 trigger = content
                 obj = None
                 retold = content
-        if (content is None and not statement and frame.pattern == "passive-prep"
-                and frame.prep in PLACE_PREPS and obj is not None and obj.label == "GPE"):
-            # "X was arrested in Lebanon": with no agent named, the state where it happened acts
-            return obj, subject, retold
+        agent = passive_agent(frame) if content is None and not statement else None
+        if agent is not None:
+            # "four farmers were killed in shelling by X": X acted on the farmers
+            patient = frame.object if frame.pattern == "passive-agent" else frame.subject
+            subject, obj = resolver.resolve(agent, index, role="actor"), resolver.resolve(patient, index, role="actor")
+        elif content is None and not statement and frame.pattern == "passive-prep" and obj is not None:
+            if frame.prep in PLACE_PREPS and obj.label == "GPE":
+                # "X was arrested in Lebanon": with no agent named, the state where it happened acts
+                return obj, subject, retold, []
         own = [t for t in sent if subject.start <= t.idx < subject.end]
-        if (actorness(subject) < 2 and actor_span(own) is None
+        if (agent is None and actorness(subject) < 2 and actor_span(own) is None and not conjoined_actor(frame)
                 and frame.subject.root.lemma_.lower() not in AGENT_NOUNS):
-            # the patient of "X were killed by a bomb" is not the source
-            patient = ({t.i for t in frame.object} if frame.pattern == "passive-agent"
-                       and frame.object is not None else set())
-            before = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)])
-                      if t.i not in patient]
-            span = actor_span(before)
+            # (a conjunct of a named actor, "the UN and several other nations", is left as it is)
+            span = agent_of(frame.subject.root) if content is None else None
+            if span is None:
+                # the patient of "X were killed by a bomb" is not the source
+                patient = ({t.i for t in frame.object} if frame.pattern == "passive-agent"
+                           and frame.object is not None else set())
+                before = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)])
+                          if t.i not in patient and not in_adjunct(t, titles=True)]
+                span = actor_span(before)
             if span is not None:
                 subject = resolver.resolve(span, index, role="actor")
                 own = [t for t in sent if subject.start <= t.idx < subject.end]
+        more: list[Mention] = []
         clausal = content is None and frame.object is not None and any(t.pos_ in {"VERB", "AUX"} for t in frame.object)
-        agent = frame.object is not None and frame.object.root.lemma_.lower() in AGENT_NOUNS
-        if actorness(obj) < 2 and not (clausal or agent) and not (content is None and conjoined_actor(frame)):
-            taken = {t.i for t in own}
-            inside = [t for t in sent if obj is not None and obj.start <= t.idx < obj.end]
-            # a place phrase ("rallies in Gaza against X") names where, not whom: last
+        named_by_noun = target is not None and target.root.lemma_.lower() in AGENT_NOUNS
+        if actorness(obj) < 2 and not (clausal or named_by_noun) and not (content is None and conjoined_actor(frame)):
+            taken = {t.i for t in own} | (excluded_targets(frame) if agent is None else set())
+            inside = [t for t in sent if obj is not None and obj.start <= t.idx < obj.end
+                      and (place_target or not in_adjunct(t))]
+            # a place phrase ("rallies in Gaza against X") names where, not whom: last, and
+            # only for acts on places ("shelled positions in X")
             children = sorted((c for c in trigger.children if c.dep_ not in SUBJECT_DEPS | {"punct"}),
                               key=lambda c: c.dep_ == "prep" and c.lower_ in PLACE_PREPS)
-            args = [t for c in children for t in c.subtree]
-            after = [t for t in sent if t.i > trigger.i]
-            rest = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)])]
+            args = [t for c in children for t in c.subtree if place_target or not in_adjunct(t)]
+            # a coordinated act has arguments of its own ("closed the border and expelled X")
+            theirs = {t.i for c in trigger.children if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}
+                      for t in c.subtree}
+            after = [t for t in sent if t.i > trigger.i and t.i not in theirs
+                     and (place_target or not in_adjunct(t))]
+            rest = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)])
+                    if place_target or not in_adjunct(t)]
             for pool in (inside, args, after, rest):
                 found = self._other_actor(pool, taken, subject, index, resolver)
                 if found is not None:
-                    obj = found
+                    # actors coordinated with one of the trigger's own arguments are its
+                    # targets too; a name met further away is one target
+                    obj, more = found[0], (found[1:] if pool is inside or pool is args else [])
                     break
-        return subject, obj, retold
+        return subject, obj, retold, more
 
     @staticmethod
     def _other_actor(pool: list[Token], taken: set[int], subject: Mention, index: int,
-                     resolver: EntityResolver) -> Mention | None:
+                     resolver: EntityResolver) -> list[Mention] | None:
         """The first actor in ``pool`` that is not the subject itself ("Iraq ... in Baghdad":
-        the capital stands for the subject, so the target is someone else)."""
+        the capital stands for the subject, so the target is someone else), with the actors
+        coordinated with it ("officials in Kyrgyzstan and Tajikistan")."""
         taken = set(taken)
         while True:
             span = actor_span([t for t in pool if t.i not in taken])
@@ -317,7 +361,10 @@ class Extractor:
                 return None
             found = resolver.resolve(span, index, role="actor")
             if subject.entity is None or found.entity != subject.entity:
-                return found
+                members = [c for c in conjuncts(span.root)[1:] if c.i not in taken]
+                others = [resolver.resolve(arg_span(c), index, role="actor") for c in members
+                          if actor_span([c]) is not None]
+                return [found, *others]
             taken.update(t.i for t in span)
 
 

@@ -33,7 +33,8 @@ AGENT_NOUNS = frozenset({"government", "authority", "police", "army", "military"
                          "president", "leader", "delegation", "delegate", "diplomat", "ambassador",
                          "court", "judge", "crowd", "student", "worker", "refugee", "civilian",
                          "villager", "party", "militia", "guerrilla", "regime", "cabinet",
-                         "negotiator", "envoy", "spokesman", "spokeswoman", "ministry"})
+                         "negotiator", "envoy", "spokesman", "spokeswoman", "ministry",
+                         "protestor", "marcher", "mourner", "rioter"})
 # A common-noun object names the deal or tie; its partner is the target ("signed an accord
 # with X", "restore ties with X", "a resumption of ties between X and Y").
 PARTNER_PREPS = frozenset({"with", "to", "between", "against", "on", "toward", "towards", "from",
@@ -225,6 +226,13 @@ PLACE_ADJUNCT_PREPS = frozenset({"in", "at", "near", "inside", "outside", "acros
 # Oslo", "met in Doha"). Other acts done in a country are coded against it, CAMEO's way
 # ("lifted a curfew in X", "rioted at a jail in X").
 LOCATION_ROOTS = frozenset({"01", "04"})
+# ... but a visit's place is its host ("arrived in Amman" visits Jordan).
+TRAVEL_CODES = frozenset({"042", "043"})
+
+
+def place_is_target(cameo: str | None) -> bool:
+    """Whether a place named in an event's phrases may stand for its target (see LOCATION_ROOTS)."""
+    return cameo is None or cameo[:2] not in LOCATION_ROOTS or cameo[:3] in TRAVEL_CODES
 # Noun-internal links an adjunct test walks up through to the word that governs the phrase.
 _NOUN_DEPS = frozenset({"pobj", "prep", "compound", "amod", "nmod", "poss", "conj", "cc",
                         "appos", "det", "nummod"})
@@ -255,6 +263,9 @@ def in_adjunct(tok: Token, *, titles: bool = False) -> bool:
                 node.head.lemma_.lower() not in AGENT_NOUNS):
             # "officials in Kyrgyzstan" are Kyrgyzstan's: only a phrase of place says where
             return True
+        if (node is tok and node.dep_ == "compound" and node.ent_type_ in {"GPE", "LOC", "FAC"}
+                and node.head.pos_ == "NOUN" and node.head.lemma_.lower() not in AGENT_NOUNS):
+            return True  # a place in a name: "the Minsk accords", "a Hong Kong park"
         if node.dep_ == "npadvmod" and node.ent_type_ in {"GPE", "LOC", "FAC"}:
             return True  # "met at a summit in the capital, Cairo": an appended place
         if node.dep_ not in _NOUN_DEPS or node.head.i == node.i:
@@ -337,9 +348,10 @@ def name_complement(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "oprd" and child.pos_ in {"NOUN", "ADJ"}:
             return child
-    for obj in (c for c in verb.children if c.dep_ == "dobj"):
+    for obj in (c for c in verb.children if c.dep_ in {"dobj", "ccomp"} and c.pos_ in {"NOUN", "PROPN"}):
         for child in obj.children:
-            if child.dep_ == "appos" and child.pos_ == "NOUN" and not child.ent_type_:
+            # "called Maduro a dictator" (apposition), "called X's move a provocation" (object)
+            if child.dep_ in {"appos", "dobj", "attr"} and child.pos_ == "NOUN" and not child.ent_type_:
                 return child
     return None
 

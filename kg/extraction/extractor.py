@@ -18,12 +18,12 @@ from kg.extraction.arguments import (
     actor_span,
     addressee,
     AGENT_NOUNS,
-    LOCATION_ROOTS,
     PLACE_ADJUNCT_PREPS,
     crowd_of,
     name_complement,
     agent_of,
     passive_agent,
+    place_is_target,
     excluded_targets,
     in_adjunct,
     clause_depths,
@@ -59,6 +59,8 @@ __all__ = ["Extractor", "extract", "only_events", "select_events"]
 PLACE_TARGET_ROOTS = {"18", "19", "20"}
 # Acts of force: used on a crowd, they are repression.
 FORCE_ROOTS = frozenset({"18", "19", "20"})
+REPRESSION = "175"
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Reactions to another's act (praise, disapproval, rejection): their target is the act's agent.
 REACTION_ROOTS = frozenset({"05", "11", "12"})
 # Prepositions of the place of a passive act with no agent ("was arrested in X").
@@ -178,10 +180,17 @@ class Extractor:
         subject = resolver.resolve(frame.subject, index, role="actor")
         obj = None
         target = frame.object
-        crowd = crowd_of(trigger) if etype is not None and etype.cameo[:2] in FORCE_ROOTS else None
+        crowd = crowd_of(trigger) if etype is not None and (
+            etype.cameo[:2] in FORCE_ROOTS or etype.cameo == REPRESSION) else None
         if crowd is not None:
             # force used on protesters is repression, and the crowd its target
-            etype, target = self.events.classify("repress") or etype, arg_span(crowd)
+            target = arg_span(crowd)
+            if etype.cameo[:2] in FORCE_ROOTS:
+                etype = self.events.classify("repress") or etype
+        if (self.events_only and etype is not None and not place_is_target(etype.cameo)
+                and frame.prep in PLACE_ADJUNCT_PREPS and target is not None
+                and target.root.ent_type_ in PLACE_LABELS):
+            target = None  # "met in Geneva": where they met, not whom
         content = content_clause(trigger) if etype is not None and etype.cameo[:2] == STATEMENT_ROOT else None
         if content is not None and obliged(content) and not negated:
             # "X said Y must withdraw": CAMEO codes a statement of obligation as a demand
@@ -205,7 +214,8 @@ class Extractor:
         if self.events_only:
             root = etype.cameo[:2] if etype is not None else None
             subject, obj, retold, more = self._actors(frame, subject, obj, target, index, resolver,
-                                                      root == STATEMENT_ROOT, root not in LOCATION_ROOTS)
+                                                      root == STATEMENT_ROOT,
+                                                      place_is_target(etype.cameo if etype else None))
             if not others:
                 others = more
             if retold is not None:
@@ -329,12 +339,16 @@ class Extractor:
                       and (place_target or not in_adjunct(t))]
             # a place phrase ("rallies in Gaza against X") names where, not whom: last, and
             # only for acts on places ("shelled positions in X")
-            children = sorted((c for c in trigger.children if c.dep_ not in SUBJECT_DEPS | {"punct"}),
+            # a coordinated act has arguments of its own ("closed the border and expelled X")
+            # (unless a stranded preposition shares it: "established ties with and opened an
+            # embassy in X")
+            stranded = any(t.dep_ == "prep" and t.n_rights == 0 for t in trigger.subtree)
+            theirs = set() if stranded else {t.i for c in trigger.children if c.dep_ == "conj"
+                                             and c.pos_ in {"VERB", "AUX"} for t in c.subtree}
+            children = sorted((c for c in trigger.children if c.dep_ not in SUBJECT_DEPS | {"punct"}
+                               and c.i not in theirs),
                               key=lambda c: c.dep_ == "prep" and c.lower_ in PLACE_PREPS)
             args = [t for c in children for t in c.subtree if place_target or not in_adjunct(t)]
-            # a coordinated act has arguments of its own ("closed the border and expelled X")
-            theirs = {t.i for c in trigger.children if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}
-                      for t in c.subtree}
             after = [t for t in sent if t.i > trigger.i and t.i not in theirs
                      and (place_target or not in_adjunct(t))]
             rest = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)])

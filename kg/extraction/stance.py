@@ -172,7 +172,12 @@ def _question(head: Token) -> bool:
 
 
 def _has_negation(tok: Token) -> bool:
+    if tok.dep_ == "conj" and any(c.dep_ == "cc" and c.lower_ == "nor" and c.i < tok.i
+                                  for c in tok.head.children):
+        return True  # "neither confirmed nor denied": the denial did not happen either
     for child in tok.children:
+        if child.dep_ == "preconj" and child.lower_ == "neither":
+            return True
         low = child.lower_
         if child.dep_ == "neg" or (child.dep_ in ("advmod", "det") and low in _NEG_WORDS):
             return True

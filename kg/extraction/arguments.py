@@ -186,7 +186,9 @@ def addressee(clause: Token) -> Span | None:
     for subj in (c for c in clause.children if c.dep_ in {"nsubj", "nsubjpass"}):
         if _named(subj) or any(_named(t) for t in subj.subtree):
             return arg_span(subj)
-    named = next((t for t in clause.subtree if _named(t) and t.dep_ in {"pobj", "dobj", "nsubj"}), None)
+    # "dispatching teams from X to Y": Y is whom the act is about, X where the teams come from
+    named = next((t for t in clause.subtree if _named(t) and t.dep_ in {"pobj", "dobj", "nsubj"}
+                  and t.head.lower_ != "from" and not in_adjunct(t)), None)
     return arg_span(named) if named is not None else None
 
 
@@ -196,6 +198,17 @@ def partners(obj: Span) -> list[Span]:
     if found is None:
         return []
     return [found] + [arg_span(c) for c in conjuncts(found.root)[1:] if _named(c)]
+
+
+def member_actors(obj: Span) -> list[Span]:
+    """Actors whose people a plural common noun names ("Eriadori and Calenardhon leaders",
+    "Iraqi and Syrian troops"): one each, or [] for fewer than two."""
+    head = obj.root
+    if head.lemma_.lower() not in AGENT_NOUNS:
+        return []
+    mod = next((c for c in head.children if c.dep_ in {"amod", "compound"} and _actor_token(c)), None)
+    members = [m for m in conjuncts(mod) if _actor_token(m)] if mod is not None else []
+    return [actor_span([m]) for m in members] if len(members) > 1 else []
 
 
 def partner(obj: Span) -> Span | None:
@@ -241,7 +254,7 @@ AGENT_NOUN_PREPS = frozenset({"by", "from"})
 AGENT_MODIFIER_LABELS = frozenset({"NORP", "GPE", "ORG"})
 
 
-def in_adjunct(tok: Token, *, titles: bool = False) -> bool:
+def in_adjunct(tok: Token, *, titles: bool = False, any_prep: bool = False) -> bool:
     """A name inside a place phrase, an apposition or a person's title is not an actor there.
 
     "talks in Doha", "Oleg Petrov, head of the CSTO,", "Nigerian President Bola Tinubu":
@@ -259,14 +272,14 @@ def in_adjunct(tok: Token, *, titles: bool = False) -> bool:
         if titles and node.dep_ in {"amod", "compound", "nmod"} and node.head.ent_type_ == "PERSON" and (
                 node.ent_type_ != "PERSON"):
             return True
-        if node.dep_ == "prep" and node.lower_ in PLACE_ADJUNCT_PREPS and (
+        if node.dep_ == "prep" and ((any_prep and node.lower_ != "of") or node.lower_ in PLACE_ADJUNCT_PREPS) and (
                 node.head.lemma_.lower() not in AGENT_NOUNS):
             # "officials in Kyrgyzstan" are Kyrgyzstan's: only a phrase of place says where
             return True
         if (node is tok and node.dep_ == "compound" and node.ent_type_ in {"GPE", "LOC", "FAC"}
                 and node.head.pos_ == "NOUN" and node.head.lemma_.lower() not in AGENT_NOUNS):
             return True  # a place in a name: "the Minsk accords", "a Hong Kong park"
-        if node.dep_ == "npadvmod" and node.ent_type_ in {"GPE", "LOC", "FAC"}:
+        if node.dep_ == "npadvmod" and node.ent_type_ in {"GPE", "LOC", "FAC"} and node.i > node.head.i:
             return True  # "met at a summit in the capital, Cairo": an appended place
         if node.dep_ not in _NOUN_DEPS or node.head.i == node.i:
             return False
@@ -326,16 +339,24 @@ def passive_agent(frame: Frame) -> Span | None:
     return None
 
 
+# Participles that name where a statement comes from ("citing state television").
+ATTRIBUTION_PARTICIPLES = frozenset({"cite", "quote"})
+
+
 def excluded_targets(frame: Frame) -> set[int]:
     """Tokens that cannot be a frame's target: its subject's own phrase (appositions and
-    titles included) outside the trigger's clause and its conjuncts."""
+    titles included) outside the trigger's clause and its conjuncts, and the sources a
+    participle cites ("citing Myawaddy TV")."""
     root = frame.subject.root
-    # conjoined actors ("between Ethiopia and its neighbour") are partners, not the subject
-    phrase = {t.i for t in root.subtree} - {t.i for c in root.children if c.dep_ == "conj"
-                                             for t in c.subtree}
+    # conjoined actors ("between Ethiopia and its neighbour", "U.S., China ministers") are
+    # partners, not the subject
+    phrase = {t.i for t in root.subtree} - {t.i for c in root.subtree if c.dep_ == "conj"
+                                             and c.i != root.i for t in c.subtree}
     if frame.trigger.i in phrase:  # "Finland, which joined NATO": the clause is not the subject's
         phrase -= {t.i for t in frame.trigger.subtree}
-    return phrase
+    cited = {t.i for p in frame.trigger.sent if p.tag_ == "VBG" and p.lemma_.lower() in ATTRIBUTION_PARTICIPLES
+             for t in p.subtree}
+    return phrase | cited
 
 
 # Crowds of people on the street: force used on them is repression, not war (CAMEO 175).
@@ -359,7 +380,11 @@ def name_complement(verb: Token) -> Token | None:
 def crowd_of(verb: Token) -> Token | None:
     """The crowd a verb's act falls on ("fired tear gas at protesters", "opened fire on a
     rally"), or None."""
-    heads = [c for c in verb.children if c.dep_ == "dobj"]
+    # "fired tear gas to disperse protesters": the purpose says on whom
+    verbs = [verb, *(c for c in verb.children if c.dep_ in {"advcl", "xcomp"} and c.tag_ == "VB")]
+    heads = [c for v in verbs for c in v.children if c.dep_ == "dobj"]
+    # "thousands of protesters"
+    heads += [p for h in heads for prep, pobj in prep_objects(h) if prep.lower_ == "of" for p in conjuncts(pobj)]
     heads += [p for prep, pobj in prep_objects(verb) if prep.lower_ in {"on", "at", "against", "into"}
               for p in conjuncts(pobj)]
     return next((h for h in heads if h.lemma_.lower() in CROWD_NOUNS), None)

@@ -26,6 +26,7 @@ from kg.extraction.arguments import (
     place_is_target,
     excluded_targets,
     in_adjunct,
+    member_actors,
     clause_depths,
     conjoined_actor,
     content_clause,
@@ -40,7 +41,7 @@ from kg.extraction.confidence import score
 from kg.extraction.entities import EntityResolver, Gazetteer
 from kg.extraction.events import EventLexicon, attribution, location, quote, stance
 from kg.extraction.nominal import load_nominal_lexicon, nominal_frames
-from kg.extraction.spans import arg_span, conjuncts, relation_tokens, text_of, verb_lemma
+from kg.extraction.spans import arg_span, conjuncts, objects_of, relation_tokens, text_of, verb_lemma
 from kg.extraction.select import (
     STATEMENT_ROOT,
     actorness,
@@ -203,7 +204,7 @@ class Extractor:
                 # "criticised the Russian gas deal with Hungary": the act criticised is Russia's
                 target = agent_of(target.root)
             elif target is not None:
-                target, *others = partners(target) or [target]
+                target, *others = partners(target) or member_actors(target) or [target]
         if target is not None:
             role = "place" if etype is not None and etype.cameo[:2] in PLACE_TARGET_ROOTS else "actor"
             obj = resolver.resolve(target, index, role=role)
@@ -325,7 +326,7 @@ class Extractor:
                 patient = ({t.i for t in frame.object} if frame.pattern == "passive-agent"
                            and frame.object is not None else set())
                 before = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)])
-                          if t.i not in patient and not in_adjunct(t, titles=True)]
+                          if t.i not in patient and not in_adjunct(t, titles=True, any_prep=True)]
                 span = actor_span(before)
             if span is not None:
                 subject = resolver.resolve(span, index, role="actor")
@@ -342,18 +343,19 @@ class Extractor:
             # a coordinated act has arguments of its own ("closed the border and expelled X")
             # (unless a stranded preposition shares it: "established ties with and opened an
             # embassy in X")
-            stranded = any(t.dep_ == "prep" and t.n_rights == 0 for t in trigger.subtree)
+            stranded = any(t.dep_ == "prep" and t.n_rights == 0 for t in trigger.subtree) or (
+                trigger.pos_ == "VERB" and not objects_of(trigger) and frame.object is not None)
             theirs = set() if stranded else {t.i for c in trigger.children if c.dep_ == "conj"
                                              and c.pos_ in {"VERB", "AUX"} for t in c.subtree}
             children = sorted((c for c in trigger.children if c.dep_ not in SUBJECT_DEPS | {"punct"}
                                and c.i not in theirs),
                               key=lambda c: c.dep_ == "prep" and c.lower_ in PLACE_PREPS)
             args = [t for c in children for t in c.subtree if place_target or not in_adjunct(t)]
-            after = [t for t in sent if t.i > trigger.i and t.i not in theirs
-                     and (place_target or not in_adjunct(t))]
-            rest = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)])
-                    if place_target or not in_adjunct(t)]
-            for pool in (inside, args, after, rest):
+            # beyond the trigger's own phrases, a place in a place phrase is nobody's target
+            after = [t for t in sent if t.i > trigger.i and t.i not in theirs and not in_adjunct(t)]
+            rest = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)]) if not in_adjunct(t)]
+            # the patient of a passive whose agent was found is the target as it is named
+            for pool in ((inside,) if agent is not None else (inside, args, after, rest)):
                 found = self._other_actor(pool, taken, subject, index, resolver)
                 if found is not None:
                     # actors coordinated with one of the trigger's own arguments are its

@@ -125,7 +125,9 @@ def select_events(events: Iterable[Event], depth: Mapping[int, int] | None = Non
             if key not in seen:
                 seen.add(key)
                 kept.append(e)
-        merged.append(kept)
+        # one trigger, one act: conjoined actors share its code ("violated the truce in A
+        # and in B" is not two kinds of violation)
+        merged.append([e for e in kept if e.cameo == kept[0].cameo])
     out = [e for group in _main_events(merged, depth or {}) for e in group]
     if FALLBACK_ACTORNESS:
         done = {(e.evidence.doc, e.evidence.sent) for e in out}

@@ -94,7 +94,7 @@ def _actor_token(tok: Token) -> bool:
     if tok.ent_type_ in ACTOR_LABELS:
         return True
     return (tok.pos_ == "PROPN" and not tok.ent_type_ and tok.lower_ not in TIME_WORDS
-            and tok.is_alpha and tok.is_title)
+            and tok.is_alpha and (tok.is_title or (tok.is_upper and len(tok) > 1)))  # "ECOWAS"
 
 
 def actor_span(tokens: list[Token]) -> Span | None:
@@ -188,7 +188,7 @@ def addressee(clause: Token) -> Span | None:
             return arg_span(subj)
     # "dispatching teams from X to Y": Y is whom the act is about, X where the teams come from
     named = next((t for t in clause.subtree if _named(t) and t.dep_ in {"pobj", "dobj", "nsubj"}
-                  and t.head.lower_ != "from" and not in_adjunct(t)), None)
+                  and t.head.lower_ != "from"), None)
     return arg_span(named) if named is not None else None
 
 
@@ -206,9 +206,14 @@ def member_actors(obj: Span) -> list[Span]:
     head = obj.root
     if head.lemma_.lower() not in AGENT_NOUNS:
         return []
-    mod = next((c for c in head.children if c.dep_ in {"amod", "compound"} and _actor_token(c)), None)
-    members = [m for m in conjuncts(mod) if _actor_token(m)] if mod is not None else []
-    return [actor_span([m]) for m in members] if len(members) > 1 else []
+    mod = next((c for c in head.children if c.dep_ in {"amod", "compound", "nmod"} and _people(c)), None)
+    members = [m for m in conjuncts(mod) if _people(m)] if mod is not None else []
+    return [head.doc[m.i: m.i + 1] for m in members] if len(members) > 1 else []
+
+
+def _people(tok: Token) -> bool:
+    """A word naming a people: an actor name, or a capitalised adjective ("Eriadori")."""
+    return _actor_token(tok) or (tok.pos_ in {"ADJ", "PROPN"} and tok.is_title and tok.is_alpha)
 
 
 def partner(obj: Span) -> Span | None:
@@ -345,8 +350,8 @@ ATTRIBUTION_PARTICIPLES = frozenset({"cite", "quote"})
 
 def excluded_targets(frame: Frame) -> set[int]:
     """Tokens that cannot be a frame's target: its subject's own phrase (appositions and
-    titles included) outside the trigger's clause and its conjuncts, and the sources a
-    participle cites ("citing Myawaddy TV")."""
+    titles included) outside the trigger's clause and its conjuncts, the sources a
+    participle cites ("citing Myawaddy TV") and the subjects of the clauses over it."""
     root = frame.subject.root
     # conjoined actors ("between Ethiopia and its neighbour", "U.S., China ministers") are
     # partners, not the subject
@@ -356,7 +361,13 @@ def excluded_targets(frame: Frame) -> set[int]:
         phrase -= {t.i for t in frame.trigger.subtree}
     cited = {t.i for p in frame.trigger.sent if p.tag_ == "VBG" and p.lemma_.lower() in ATTRIBUTION_PARTICIPLES
              for t in p.subtree}
-    return phrase | cited
+    # the speaker of a clause that reports or frames this one is not its target ("X
+    # denounced the coup, saying the bloc rejects it")
+    own = {t.i for t in frame.trigger.subtree}
+    speakers = {t.i for verb in frame.trigger.ancestors if verb.pos_ in {"VERB", "AUX"}
+                for s in verb.children if s.dep_ in {"nsubj", "nsubjpass"} and s.i not in own
+                for t in s.subtree}
+    return phrase | cited | speakers
 
 
 # Crowds of people on the street: force used on them is repression, not war (CAMEO 175).

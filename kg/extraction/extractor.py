@@ -178,6 +178,11 @@ class Extractor:
             carried = carried and etype is None
         if frame.pattern == "participle" and frame.prep in PLACE_ADJUNCT_PREPS:
             etype = None  # "X, speaking in Oslo, said": where X spoke, not an act on Oslo
+        if (etype is not None and not frame.nominal and not objects_of(trigger)
+                and self.events.takes_object(frame.lemma, frame.subject.root.lemma_.lower())):
+            # a headline's passive without "be" ("Tear gas fired as ..."): the subject is what
+            # was fired, and who fired it is not said
+            etype = None
         subject = resolver.resolve(frame.subject, index, role="actor")
         obj = None
         target = frame.object

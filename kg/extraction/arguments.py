@@ -399,3 +399,17 @@ def crowd_of(verb: Token) -> Token | None:
     heads += [p for prep, pobj in prep_objects(verb) if prep.lower_ in {"on", "at", "against", "into"}
               for p in conjuncts(pobj)]
     return next((h for h in heads if h.lemma_.lower() in CROWD_NOUNS), None)
+
+
+# Natural hazards: what they "hit" or "strike" is not attacked by anyone.
+HAZARD_NOUNS = frozenset({"earthquake", "quake", "flood", "storm", "cyclone", "typhoon",
+                          "hurricane", "tsunami", "drought", "wildfire", "landslide", "avalanche",
+                          "eruption", "tornado", "heatwave", "blizzard", "mudslide", "aftershock"})
+
+
+def natural_cause(frame: Frame) -> bool:
+    """The act's doer is a natural hazard ("a cyclone hit Bangladesh", "the earthquake hit
+    Nepal" with the noun right before the verb)."""
+    before = frame.trigger.nbor(-1) if frame.trigger.i > frame.trigger.sent.start else None
+    return frame.subject.root.lemma_.lower() in HAZARD_NOUNS or (
+        before is not None and before.lemma_.lower() in HAZARD_NOUNS)

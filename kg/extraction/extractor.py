@@ -21,6 +21,7 @@ from kg.extraction.arguments import (
     PLACE_ADJUNCT_PREPS,
     crowd_of,
     name_complement,
+    natural_cause,
     agent_of,
     passive_agent,
     place_is_target,
@@ -178,6 +179,8 @@ class Extractor:
             carried = carried and etype is None
         if frame.pattern == "participle" and frame.prep in PLACE_ADJUNCT_PREPS:
             etype = None  # "X, speaking in Oslo, said": where X spoke, not an act on Oslo
+        if etype is not None and not frame.nominal and natural_cause(frame):
+            etype = None  # "the earthquake hit Nepal": nobody attacked Nepal
         if (etype is not None and not frame.nominal and not objects_of(trigger)
                 and self.events.takes_object(frame.lemma, frame.subject.root.lemma_.lower())):
             # a headline's passive without "be" ("Tear gas fired as ..."): the subject is what

@@ -227,6 +227,18 @@ def test_not_this_code(events_extractor, text, root):
     assert not any((e.cameo or "").startswith(root) for e in events(events_extractor, text))
 
 
+NATURAL = [
+    "A cyclone hit Bangladesh on Monday.",
+    "Floods struck Pakistan in August.",
+    "Rescue teams flew to the earthquake hit Nepal.",
+]
+
+
+@pytest.mark.parametrize("text", NATURAL)
+def test_a_hazard_attacks_nobody(events_extractor, text):
+    assert not any((e.cameo or "").startswith("19") for e in events(events_extractor, text))
+
+
 NEGATED = [
     ("No one was shot during the protest.", "shoot"),
     ("Nobody attacked the embassy.", "attack"),

@@ -206,6 +206,8 @@ SENSES = [
     ("Security forces opened fire on demonstrators in Khartoum.", "175"),
     ("Police used tear gas on marchers in Dhaka.", "175"),
     ("Lithuania closed its border with Belarus.", "191"),
+    ("The United States provided intelligence to Ukraine.", "064"),   # sharing, not asking
+    ("The Kenyan vice-president declined to resign.", "124"),          # refusing to yield
 ]
 
 

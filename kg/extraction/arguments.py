@@ -15,6 +15,7 @@ from kg.extraction.clauses import Frame
 from kg.extraction.events import currency_words
 from kg.extraction.select import ACTOR_LABELS, REPORTING_LEMMAS, TIME_WORDS
 from kg.extraction.spans import (
+    SUBJECT_DEPS,
     arg_span,
     conjuncts,
     ent_at,
@@ -413,3 +414,35 @@ def natural_cause(frame: Frame) -> bool:
     before = frame.trigger.nbor(-1) if frame.trigger.i > frame.trigger.sent.start else None
     return frame.subject.root.lemma_.lower() in HAZARD_NOUNS or (
         before is not None and before.lemma_.lower() in HAZARD_NOUNS)
+
+
+# Dependents of a trigger that start clauses of their own: their actors are not its arguments.
+_CLAUSE_CHILD_DEPS = frozenset({"advcl", "ccomp", "parataxis", "relcl", "conj"})
+
+
+def target_pools(frame: Frame, trigger: Token, inside: list[Token], place_target: bool
+                 ) -> tuple[list[Token], list[Token], list[Token], list[Token]]:
+    """Where a frame's target is looked for, in order: inside its object phrase, among the
+    trigger's own phrases, after the trigger, before it.
+
+    A place phrase ("rallies in Gaza against X") names where, not whom: it comes after the
+    other phrases, and counts only for acts whose place is their target (``place_target``);
+    beyond the trigger's own phrases a place in a place phrase is nobody's target. A
+    coordinated act has arguments of its own ("closed the border and expelled X"), unless a
+    stranded preposition or object shares them ("established ties with and opened an
+    embassy in X").
+    """
+    sent = trigger.sent
+    inside = [t for t in inside if place_target or not in_adjunct(t)]
+    stranded = any(t.dep_ == "prep" and t.n_rights == 0 for t in trigger.subtree) or (
+        trigger.pos_ == "VERB" and not objects_of(trigger) and frame.object is not None)
+    theirs = set() if stranded else {t.i for c in trigger.children if c.dep_ == "conj"
+                                     and c.pos_ in {"VERB", "AUX"} for t in c.subtree}
+    children = sorted((c for c in trigger.children if c.dep_ not in SUBJECT_DEPS | {"punct", "expl"}
+                       and c.i not in theirs),
+                      key=lambda c: (c.dep_ in _CLAUSE_CHILD_DEPS,
+                                     c.dep_ == "prep" and c.lower_ in PLACE_ADJUNCT_PREPS))
+    args = [t for c in children for t in c.subtree if place_target or not in_adjunct(t)]
+    after = [t for t in sent if t.i > trigger.i and t.i not in theirs and not in_adjunct(t)]
+    rest = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)]) if not in_adjunct(t)]
+    return inside, args, after, rest

@@ -25,6 +25,7 @@ from kg.extraction.arguments import (
     agent_of,
     passive_agent,
     place_is_target,
+    target_pools,
     excluded_targets,
     in_adjunct,
     member_actors,
@@ -177,29 +178,10 @@ class Extractor:
                 # event noun's frame carries the event
                 etype = None
             carried = carried and etype is None
-        if frame.pattern == "participle" and frame.prep in PLACE_ADJUNCT_PREPS:
-            etype = None  # "X, speaking in Oslo, said": where X spoke, not an act on Oslo
-        if etype is not None and not frame.nominal and natural_cause(frame):
-            etype = None  # "the earthquake hit Nepal": nobody attacked Nepal
-        if (etype is not None and not frame.nominal and not objects_of(trigger)
-                and self.events.takes_object(frame.lemma, frame.subject.root.lemma_.lower())):
-            # a headline's passive without "be" ("Tear gas fired as ..."): the subject is what
-            # was fired, and who fired it is not said
-            etype = None
+        etype = etype if etype is None or self._asserted_act(frame) else None
         subject = resolver.resolve(frame.subject, index, role="actor")
         obj = None
-        target = frame.object
-        crowd = crowd_of(trigger) if etype is not None and (
-            etype.cameo[:2] in FORCE_ROOTS or etype.cameo == REPRESSION) else None
-        if crowd is not None:
-            # force used on protesters is repression, and the crowd its target
-            target = arg_span(crowd)
-            if etype.cameo[:2] in FORCE_ROOTS:
-                etype = self.events.classify("repress") or etype
-        if (self.events_only and etype is not None and not place_is_target(etype.cameo)
-                and frame.prep in PLACE_ADJUNCT_PREPS and target is not None
-                and target.root.ent_type_ in PLACE_LABELS):
-            target = None  # "met in Geneva": where they met, not whom
+        etype, target = self._sense_target(frame, etype)
         content = content_clause(trigger) if etype is not None and etype.cameo[:2] == STATEMENT_ROOT else None
         if content is not None and obliged(content) and not negated:
             # "X said Y must withdraw": CAMEO codes a statement of obligation as a demand
@@ -275,6 +257,36 @@ class Extractor:
         return events
 
 
+    def _asserted_act(self, frame: Frame) -> bool:
+        """Whether a coded frame tells an act of its subject at all."""
+        if frame.pattern == "participle" and frame.prep in PLACE_ADJUNCT_PREPS:
+            return False  # "X, speaking in Oslo, said": where X spoke, not an act on Oslo
+        if frame.nominal:
+            return True
+        if natural_cause(frame):
+            return False  # "the earthquake hit Nepal": nobody attacked Nepal
+        # a headline's passive without "be" ("Tear gas fired as ..."): the subject is what
+        # was fired, and who fired it is not said
+        return bool(objects_of(frame.trigger)) or not self.events.takes_object(
+            frame.lemma, frame.subject.root.lemma_.lower())
+
+    def _sense_target(self, frame: Frame, etype) -> tuple:
+        """The event type and target span as the act's sense has them: force used on a crowd
+        is repression with the crowd as target; the place of a meeting is not its partner."""
+        target = frame.object
+        if etype is None:
+            return etype, target
+        crowd = crowd_of(frame.trigger) if (
+            etype.cameo[:2] in FORCE_ROOTS or etype.cameo == REPRESSION) else None
+        if crowd is not None:
+            target = arg_span(crowd)
+            if etype.cameo[:2] in FORCE_ROOTS:
+                etype = self.events.classify("repress") or etype
+        if (self.events_only and not place_is_target(etype.cameo) and frame.prep in PLACE_ADJUNCT_PREPS
+                and target is not None and target.root.ent_type_ in PLACE_LABELS):
+            target = None  # "met in Geneva": where they met, not whom
+        return etype, target
+
     def _own_act(self, frame: Frame, etype, negated: bool, modality: str) -> bool:
         """A verb that is an act of its own whatever event noun it takes ("condemned the
         attack", "demanded that X match ..."), unlike a light verb ("launched an attack") or a
@@ -344,24 +356,8 @@ class Extractor:
         named_by_noun = target is not None and target.root.lemma_.lower() in AGENT_NOUNS
         if actorness(obj) < 2 and not (clausal or named_by_noun) and not (content is None and conjoined_actor(frame)):
             taken = {t.i for t in own} | (excluded_targets(frame) if agent is None else set())
-            inside = [t for t in sent if obj is not None and obj.start <= t.idx < obj.end
-                      and (place_target or not in_adjunct(t))]
-            # a place phrase ("rallies in Gaza against X") names where, not whom: last, and
-            # only for acts on places ("shelled positions in X")
-            # a coordinated act has arguments of its own ("closed the border and expelled X")
-            # (unless a stranded preposition shares it: "established ties with and opened an
-            # embassy in X")
-            stranded = any(t.dep_ == "prep" and t.n_rights == 0 for t in trigger.subtree) or (
-                trigger.pos_ == "VERB" and not objects_of(trigger) and frame.object is not None)
-            theirs = set() if stranded else {t.i for c in trigger.children if c.dep_ == "conj"
-                                             and c.pos_ in {"VERB", "AUX"} for t in c.subtree}
-            children = sorted((c for c in trigger.children if c.dep_ not in SUBJECT_DEPS | {"punct"}
-                               and c.i not in theirs),
-                              key=lambda c: c.dep_ == "prep" and c.lower_ in PLACE_PREPS)
-            args = [t for c in children for t in c.subtree if place_target or not in_adjunct(t)]
-            # beyond the trigger's own phrases, a place in a place phrase is nobody's target
-            after = [t for t in sent if t.i > trigger.i and t.i not in theirs and not in_adjunct(t)]
-            rest = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)]) if not in_adjunct(t)]
+            inside, args, after, rest = target_pools(frame, trigger, [
+                t for t in sent if obj is not None and obj.start <= t.idx < obj.end], place_target)
             # the patient of a passive whose agent was found is the target as it is named
             for pool in ((inside,) if agent is not None else (inside, args, after, rest)):
                 found = self._other_actor(pool, taken, subject, index, resolver)

@@ -446,3 +446,20 @@ def target_pools(frame: Frame, trigger: Token, inside: list[Token], place_target
     after = [t for t in sent if t.i > trigger.i and t.i not in theirs and not in_adjunct(t)]
     rest = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)]) if not in_adjunct(t)]
     return inside, args, after, rest
+
+
+def requested_by(frame: Frame) -> Span | None:
+    """Who asks for the act a noun names: "X demanded the withdrawal of Y's forces" -> X.
+
+    Only for a nominal act that is the object of the asking verb (or of its "for") and whose
+    own agent is named
+    apart from the asker; None otherwise.
+    """
+    noun = frame.trigger
+    verb = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "for" else noun.head
+    if not frame.nominal or noun.dep_ not in {"dobj", "pobj"} or verb.pos_ != "VERB":
+        return None  # "demanded the withdrawal of ...", "called for a ceasefire between ..."
+    asker = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if asker is None or frame.subject.root.i in {t.i for t in asker.subtree}:
+        return None
+    return actor_span(list(asker.subtree)) or arg_span(asker)

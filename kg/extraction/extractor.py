@@ -25,6 +25,7 @@ from kg.extraction.arguments import (
     agent_of,
     passive_agent,
     place_is_target,
+    requested_by,
     target_pools,
     excluded_targets,
     in_adjunct,
@@ -182,6 +183,13 @@ class Extractor:
         subject = resolver.resolve(frame.subject, index, role="actor")
         obj = None
         etype, target = self._sense_target(frame, etype)
+        requester = requested_by(frame) if self.events_only and etype is not None and modality == "requested" else None
+        asked: list[Span] = []
+        if requester is not None:
+            # "X demanded the withdrawal of Y's forces": X's demand, made on Y (and on Y's
+            # partners: "called for a ceasefire between Y and Z")
+            subject, target = resolver.resolve(requester, index, role="actor"), frame.subject
+            asked = [arg_span(c) for c in conjuncts(frame.subject.root)[1:]]
         content = content_clause(trigger) if etype is not None and etype.cameo[:2] == STATEMENT_ROOT else None
         if content is not None and obliged(content) and not negated:
             # "X said Y must withdraw": CAMEO codes a statement of obligation as a demand
@@ -194,7 +202,7 @@ class Extractor:
                 # "criticised the Russian gas deal with Hungary": the act criticised is Russia's
                 target = agent_of(target.root)
             elif target is not None:
-                target, *others = partners(target) or member_actors(target) or [target]
+                target, *others = partners(target) or member_actors(target) or [target, *asked]
         if target is not None:
             role = "place" if etype is not None and etype.cameo[:2] in PLACE_TARGET_ROOTS else "actor"
             obj = resolver.resolve(target, index, role=role)

@@ -79,6 +79,8 @@ AGENTS = [
     ("Four farmers were killed in shelling by Ethiopian troops near the border.",
      ("Ethiopia", "19", None)),
     ("One man was killed by shelling from Eritrean forces in the town.", ("Eritrea", "19", None)),
+    # the asker of an act asks it of the act's agent
+    ("Turkey demanded the withdrawal of Russian troops from Syria.", ("Turkey", "", "Russian military")),
 ]
 
 
@@ -110,6 +112,7 @@ COORDINATION = [
      [("China", "11", "Japan"), ("China", "13", "Japan")]),
     ("Algeria recalled its ambassador and suspended flights to Morocco.",
      [("Algeria", "16", "Morocco")]),
+    ("Ghana called for a ceasefire between Mali and Niger.", [("Ghana", "02", "Mali"), ("Ghana", "02", "Niger")]),
 ]
 
 

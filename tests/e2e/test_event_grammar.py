@@ -211,6 +211,9 @@ SENSES = [
     ("Lithuania closed its border with Belarus.", "191"),
     ("The United States provided intelligence to Ukraine.", "064"),   # sharing, not asking
     ("The Kenyan vice-president declined to resign.", "124"),          # refusing to yield
+    ("Nigeria's teachers called off their strike on Monday.", "082"),  # easing dissent, not a strike
+    ("Israel denied access to UN investigators.", "120"),              # a refusal, not a denial
+    ("Israel is opposed to French mediation in talks with Syria.", "126"),
 ]
 
 

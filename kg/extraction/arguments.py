@@ -463,3 +463,18 @@ def requested_by(frame: Frame) -> Span | None:
     if asker is None or frame.subject.root.i in {t.i for t in asker.subtree}:
         return None
     return actor_span(list(asker.subtree)) or arg_span(asker)
+
+
+# Prepositions naming what a reaction is about ("complained to the UN over X's raids").
+CONCERN_PREPS = frozenset({"over", "about", "against", "at"})
+
+
+def concern_agent(verb: Token) -> Span | None:
+    """The agent of the act a reaction is about, or None: "complained to the UN over Israeli
+    air raids" -> Israeli."""
+    for prep, pobj in prep_objects(verb):
+        if prep.lower_ in CONCERN_PREPS:
+            span = agent_of(pobj)
+            if span is not None:
+                return span
+    return None

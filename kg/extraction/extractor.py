@@ -31,6 +31,7 @@ from kg.extraction.arguments import (
     in_adjunct,
     member_actors,
     clause_depths,
+    concern_agent,
     conjoined_actor,
     content_clause,
     object_lemma,
@@ -201,6 +202,9 @@ class Extractor:
             elif target is not None and etype.cameo[:2] in REACTION_ROOTS and agent_of(target.root):
                 # "criticised the Russian gas deal with Hungary": the act criticised is Russia's
                 target = agent_of(target.root)
+            elif etype.cameo[:2] in REACTION_ROOTS and concern_agent(trigger) is not None:
+                # "complained to the UN over Israeli air raids": the raids are Israel's
+                target = concern_agent(trigger)
             elif target is not None:
                 target, *others = partners(target) or member_actors(target) or [target, *asked]
         if target is not None:

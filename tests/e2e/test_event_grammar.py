@@ -79,6 +79,7 @@ AGENTS = [
     ("Four farmers were killed in shelling by Ethiopian troops near the border.",
      ("Ethiopia", "19", None)),
     ("One man was killed by shelling from Eritrean forces in the town.", ("Eritrea", "19", None)),
+    ("Lebanon complained to the United Nations over two Israeli air raids.", ("Lebanon", "11", "Israel")),
     # the asker of an act asks it of the act's agent
     ("Turkey demanded the withdrawal of Russian troops from Syria.", ("Turkey", "", "Russian military")),
 ]

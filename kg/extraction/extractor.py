@@ -15,28 +15,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.arguments import (
-    actor_span,
-    addressee,
     AGENT_NOUNS,
-    PLACE_ADJUNCT_PREPS,
-    crowd_of,
-    name_complement,
-    natural_cause,
-    agent_of,
-    passive_agent,
-    place_is_target,
-    requested_by,
-    target_pools,
-    excluded_targets,
-    in_adjunct,
-    member_actors,
+    actor_span,
     clause_depths,
-    concern_agent,
     conjoined_actor,
     content_clause,
     object_lemma,
     obliged,
-    partners,
     raised_frames,
     reported_clause,
 )
@@ -45,6 +30,20 @@ from kg.extraction.confidence import score
 from kg.extraction.entities import EntityResolver, Gazetteer
 from kg.extraction.events import EventLexicon, attribution, location, quote, stance
 from kg.extraction.nominal import load_nominal_lexicon, nominal_frames
+from kg.extraction.roles import (
+    PLACE_ADJUNCT_PREPS,
+    agent_of,
+    crowd_of,
+    event_target,
+    excluded_targets,
+    in_adjunct,
+    name_complement,
+    natural_cause,
+    passive_agent,
+    place_is_target,
+    requested_by,
+    target_pools,
+)
 from kg.extraction.spans import arg_span, conjuncts, objects_of, relation_tokens, text_of, verb_lemma
 from kg.extraction.select import (
     STATEMENT_ROOT,
@@ -66,8 +65,6 @@ PLACE_TARGET_ROOTS = {"18", "19", "20"}
 FORCE_ROOTS = frozenset({"18", "19", "20"})
 REPRESSION = "175"
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-# Reactions to another's act (praise, disapproval, rejection): their target is the act's agent.
-REACTION_ROOTS = frozenset({"05", "11", "12"})
 # Prepositions of the place of a passive act with no agent ("was arrested in X").
 PLACE_PREPS = frozenset({"in", "at"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
@@ -197,16 +194,7 @@ class Extractor:
             etype = self.events.classify("demand") or etype
         others: list[Span] = []
         if self.events_only and etype is not None:
-            if content is not None:
-                target = addressee(content) or target
-            elif target is not None and etype.cameo[:2] in REACTION_ROOTS and agent_of(target.root):
-                # "criticised the Russian gas deal with Hungary": the act criticised is Russia's
-                target = agent_of(target.root)
-            elif etype.cameo[:2] in REACTION_ROOTS and concern_agent(trigger) is not None:
-                # "complained to the UN over Israeli air raids": the raids are Israel's
-                target = concern_agent(trigger)
-            elif target is not None:
-                target, *others = partners(target) or member_actors(target) or [target, *asked]
+            target, others = event_target(trigger, etype.cameo, target, content, asked)
         if target is not None:
             role = "place" if etype is not None and etype.cameo[:2] in PLACE_TARGET_ROOTS else "actor"
             obj = resolver.resolve(target, index, role=role)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extraction.arguments import agent_of, crowd_of, in_adjunct, member_actors, name_complement
+from kg.extraction.arguments import member_actors
+from kg.extraction.roles import agent_of, crowd_of, in_adjunct, name_complement
 from kg.extraction.select import select_events
 from kg.extraction.stance import clause_tokens, in_clause, stance
 from kg.types import Event, Evidence, Mention

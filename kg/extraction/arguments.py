@@ -25,6 +25,16 @@ from kg.extraction.spans import (
     verb_lemma,
 )
 
+# Common nouns that name actors themselves ("the government", "rebels"): CAMEO codes them as
+# agents, so an argument they head needs no named actor in its place.
+AGENT_NOUNS = frozenset({"government", "authority", "police", "army", "military", "troop",
+                         "soldier", "force", "rebel", "militant", "insurgent", "protester",
+                         "demonstrator", "opposition", "parliament", "official", "minister",
+                         "president", "leader", "delegation", "delegate", "diplomat", "ambassador",
+                         "court", "judge", "crowd", "student", "worker", "refugee", "civilian",
+                         "villager", "party", "militia", "guerrilla", "regime", "cabinet",
+                         "negotiator", "envoy", "spokesman", "spokeswoman", "ministry",
+                         "protestor", "marcher", "mourner", "rioter"})
 # A common-noun object names the deal or tie; its partner is the target ("signed an accord
 # with X", "restore ties with X", "a resumption of ties between X and Y").
 PARTNER_PREPS = frozenset({"with", "to", "between", "against", "on", "toward", "towards", "from",
@@ -75,22 +85,22 @@ def reported_clause(trigger: Token) -> Token | None:
 def conjoined_actor(frame: Frame) -> bool:
     """The subject is one of conjoined actors ("X and Y agreed"): they are each other's partner."""
     root = frame.subject.root
-    return any(_actor_token(c) for c in conjuncts(root) if c.i != root.i) or (
-        root.dep_ == "conj" and _actor_token(root.head))
+    return any(names_actor(c) for c in conjuncts(root) if c.i != root.i) or (
+        root.dep_ == "conj" and names_actor(root.head))
 
 
-def _actor_token(tok: Token) -> bool:
+def names_actor(tok: Token) -> bool:
     """A token that names an actor: a named entity of an actor type, or a proper noun."""
     if tok.ent_type_ in ACTOR_LABELS:
         return True
     return (tok.pos_ == "PROPN" and not tok.ent_type_ and tok.lower_ not in TIME_WORDS
-            and tok.is_alpha and tok.is_title)
+            and tok.is_alpha and (tok.is_title or (tok.is_upper and len(tok) > 1)))  # "ECOWAS"
 
 
 def actor_span(tokens: list[Token]) -> Span | None:
     """The first actor among ``tokens``, as its entity span or its proper-noun phrase."""
     for tok in tokens:
-        if not _actor_token(tok):
+        if not names_actor(tok):
             continue
         if tok.ent_type_:
             ent = ent_at(tok)
@@ -176,7 +186,9 @@ def addressee(clause: Token) -> Span | None:
     for subj in (c for c in clause.children if c.dep_ in {"nsubj", "nsubjpass"}):
         if _named(subj) or any(_named(t) for t in subj.subtree):
             return arg_span(subj)
-    named = next((t for t in clause.subtree if _named(t) and t.dep_ in {"pobj", "dobj", "nsubj"}), None)
+    # "dispatching teams from X to Y": Y is whom the act is about, X where the teams come from
+    named = next((t for t in clause.subtree if _named(t) and t.dep_ in {"pobj", "dobj", "nsubj"}
+                  and t.head.lower_ != "from"), None)
     return arg_span(named) if named is not None else None
 
 
@@ -186,6 +198,22 @@ def partners(obj: Span) -> list[Span]:
     if found is None:
         return []
     return [found] + [arg_span(c) for c in conjuncts(found.root)[1:] if _named(c)]
+
+
+def member_actors(obj: Span) -> list[Span]:
+    """Actors whose people a plural common noun names ("Eriadori and Calenardhon leaders",
+    "Iraqi and Syrian troops"): one each, or [] for fewer than two."""
+    head = obj.root
+    if head.lemma_.lower() not in AGENT_NOUNS:
+        return []
+    mod = next((c for c in head.children if c.dep_ in {"amod", "compound", "nmod"} and _people(c)), None)
+    members = [m for m in conjuncts(mod) if _people(m)] if mod is not None else []
+    return [head.doc[m.i: m.i + 1] for m in members] if len(members) > 1 else []
+
+
+def _people(tok: Token) -> bool:
+    """A word naming a people: an actor name, or a capitalised adjective ("Eriadori")."""
+    return names_actor(tok) or (tok.pos_ in {"ADJ", "PROPN"} and tok.is_title and tok.is_alpha)
 
 
 def partner(obj: Span) -> Span | None:

@@ -172,7 +172,9 @@ def _recipients(verb: Token, obj: Token) -> list[tuple[Token, Token]]:
     """Named receivers or targets of an act on a thing: "supplies drones to Russia" -> Russia."""
     if obj.pos_ != "NOUN" or obj.ent_type_:
         return []
-    return [(prep, member) for prep, pobj in prep_objects(verb)
+    # (a headline's object noun holds the phrases: "fires missiles at Kyiv")
+    heads = (verb, obj) if obj.i == verb.head.i else (verb,)
+    return [(prep, member) for head in heads for prep, pobj in prep_objects(head)
             if prep.lower_ in RECIPIENT_PREPS and prep.i > obj.i
             for member in conjuncts(pobj) if member.pos_ == "PROPN"]
 
@@ -274,6 +276,9 @@ def verb_frames(verb: Token) -> Iterator[Frame]:
     if verb.dep_ == "relcl" and how == "relcl":
         subjects = [arg_span(s, keep_relcl=False) for s in subj_heads]
     objects = [o for d in objects_of(verb) for o in conjuncts(d)]
+    if not objects and verb.dep_ == "compound" and verb.head.pos_ == "NOUN" and verb.head.i > verb.i:
+        # a headline verb read as a noun modifier: "Russia fires missiles at Kyiv"
+        objects = [verb.head]
     if not objects:
         # "became president", "remained neutral": the complement is what the clause is about
         objects = [o for c in verb.children if c.dep_ in PREDICATIVE_DEPS for o in conjuncts(c)]

@@ -273,6 +273,11 @@ class EventLexicon:
         """All verbal trigger lemmas, light verbs with object patterns ("launch") included."""
         return frozenset(row.lemma for row in self.rows if not row.nominal)
 
+    def takes_object(self, lemma: str, obj: str) -> bool:
+        """Whether a verb row names ``obj`` as its object ("fire" takes "gas", "send" "aid")."""
+        return any(row.object in (obj, _singular(obj)) for row in self._by_lemma.get((lemma, False), ())
+                   if row.object)
+
     def _match(self, lemma: str, nominal: bool, particle: str, prep: str, obj: str) -> _Row | None:
         best, best_score = None, -1
         for row in self._by_lemma.get((lemma, nominal), ()):

@@ -15,14 +15,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.arguments import (
+    AGENT_NOUNS,
     actor_span,
-    addressee,
     clause_depths,
     conjoined_actor,
     content_clause,
     object_lemma,
     obliged,
-    partners,
     raised_frames,
     reported_clause,
 )
@@ -32,7 +31,21 @@ from kg.extraction.entities import EntityResolver, Gazetteer
 from kg.extraction.eventcoref import merge_event_mentions
 from kg.extraction.events import EventLexicon, attribution, location, quote, stance
 from kg.extraction.nominal import load_nominal_lexicon, nominal_frames
-from kg.extraction.spans import relation_tokens, text_of, verb_lemma
+from kg.extraction.roles import (
+    PLACE_ADJUNCT_PREPS,
+    agent_of,
+    crowd_of,
+    event_target,
+    excluded_targets,
+    in_adjunct,
+    name_complement,
+    natural_cause,
+    passive_agent,
+    place_is_target,
+    requested_by,
+    target_pools,
+)
+from kg.extraction.spans import arg_span, conjuncts, objects_of, relation_tokens, text_of, verb_lemma
 from kg.extraction.select import (
     STATEMENT_ROOT,
     actorness,
@@ -49,15 +62,10 @@ __all__ = ["Extractor", "extract", "only_events", "select_events"]
 
 # Event types whose object is a place when it is a city ("a drone attack on Moscow").
 PLACE_TARGET_ROOTS = {"18", "19", "20"}
-# Common nouns that name actors themselves ("the government", "rebels"): CAMEO codes them as
-# agents, so an argument they head needs no named actor in its place.
-AGENT_NOUNS = frozenset({"government", "authority", "police", "army", "military", "troop",
-                         "soldier", "force", "rebel", "militant", "insurgent", "protester",
-                         "demonstrator", "opposition", "parliament", "official", "minister",
-                         "president", "leader", "delegation", "delegate", "diplomat", "ambassador",
-                         "court", "judge", "crowd", "student", "worker", "refugee", "civilian",
-                         "villager", "party", "militia", "guerrilla", "regime", "cabinet",
-                         "negotiator", "envoy", "spokesman", "spokeswoman", "ministry"})
+# Acts of force: used on a crowd, they are repression.
+FORCE_ROOTS = frozenset({"18", "19", "20"})
+REPRESSION = "175"
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Prepositions of the place of a passive act with no agent ("was arrested in X").
 PLACE_PREPS = frozenset({"in", "at"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
@@ -159,27 +167,37 @@ class Extractor:
             etype = self.events.classify(trigger.lemma_.lower(), prep=frame.prep, nominal=True,
                                          object_lemma=modifier, negated=negated, modality=modality)
         if etype is None:
+            prep = frame.prep
+            named_as = name_complement(trigger) if not frame.nominal and prep is None else None
+            if named_as is not None:
+                # "called Maduro a dictator": a name given, not a phone call
+                prep, obj_lemma = "as", named_as.lemma_.lower()
             etype = self.events.classify(
-                frame.lemma, particle=frame.particle, prep=frame.prep, object_lemma=obj_lemma,
+                frame.lemma, particle=frame.particle, prep=prep, object_lemma=obj_lemma,
                 negated=negated, modality=modality)
             if carried and etype is not None and not self._own_act(frame, etype, negated, modality):
                 # a light or statement verb ("launched an attack", "announced talks"): the
                 # event noun's frame carries the event
                 etype = None
             carried = carried and etype is None
+        etype = etype if etype is None or self._asserted_act(frame) else None
         subject = resolver.resolve(frame.subject, index, role="actor")
         obj = None
-        target = frame.object
+        etype, target = self._sense_target(frame, etype)
+        requester = requested_by(frame) if self.events_only and etype is not None and modality == "requested" else None
+        asked: list[Span] = []
+        if requester is not None:
+            # "X demanded the withdrawal of Y's forces": X's demand, made on Y (and on Y's
+            # partners: "called for a ceasefire between Y and Z")
+            subject, target = resolver.resolve(requester, index, role="actor"), frame.subject
+            asked = [arg_span(c) for c in conjuncts(frame.subject.root)[1:]]
         content = content_clause(trigger) if etype is not None and etype.cameo[:2] == STATEMENT_ROOT else None
         if content is not None and obliged(content) and not negated:
             # "X said Y must withdraw": CAMEO codes a statement of obligation as a demand
             etype = self.events.classify("demand") or etype
         others: list[Span] = []
         if self.events_only and etype is not None:
-            if content is not None:
-                target = addressee(content) or target
-            elif target is not None:
-                target, *others = partners(target) or [target]
+            target, others = event_target(trigger, etype.cameo, target, content, asked)
         if target is not None:
             role = "place" if etype is not None and etype.cameo[:2] in PLACE_TARGET_ROOTS else "actor"
             obj = resolver.resolve(target, index, role=role)
@@ -188,8 +206,12 @@ class Extractor:
                 obj = Mention(obj.doc_id, obj.sent_index, obj.start, obj.end, obj.text, None, None)
         relation, lemma, told = frame.relation, frame.lemma, trigger
         if self.events_only:
-            subject, obj, retold = self._actors(frame, subject, obj, index, resolver,
-                                                etype is not None and etype.cameo[:2] == STATEMENT_ROOT)
+            root = etype.cameo[:2] if etype is not None else None
+            subject, obj, retold, more = self._actors(frame, subject, obj, target, index, resolver,
+                                                      root == STATEMENT_ROOT,
+                                                      place_is_target(etype.cameo if etype else None))
+            if not others:
+                others = more
             if retold is not None:
                 relation, lemma, told = text_of(relation_tokens(retold)), verb_lemma(retold), retold
                 # the speaker made the statement, not the content's actors: told as theirs, the
@@ -232,11 +254,41 @@ class Extractor:
         )
         events = [event]
         for span in others:
-            other = resolver.resolve(span, index, role="actor")
+            other = span if isinstance(span, Mention) else resolver.resolve(span, index, role="actor")
             events.append(replace(event, object=other,
                                   confidence=score(frame, subject, other, typed=etype is not None)))
         return events
 
+
+    def _asserted_act(self, frame: Frame) -> bool:
+        """Whether a coded frame tells an act of its subject at all."""
+        if frame.pattern == "participle" and frame.prep in PLACE_ADJUNCT_PREPS:
+            return False  # "X, speaking in Oslo, said": where X spoke, not an act on Oslo
+        if frame.nominal:
+            return True
+        if natural_cause(frame):
+            return False  # "the earthquake hit Nepal": nobody attacked Nepal
+        # a headline's passive without "be" ("Tear gas fired as ..."): the subject is what
+        # was fired, and who fired it is not said
+        return bool(objects_of(frame.trigger)) or not self.events.takes_object(
+            frame.lemma, frame.subject.root.lemma_.lower())
+
+    def _sense_target(self, frame: Frame, etype) -> tuple:
+        """The event type and target span as the act's sense has them: force used on a crowd
+        is repression with the crowd as target; the place of a meeting is not its partner."""
+        target = frame.object
+        if etype is None:
+            return etype, target
+        crowd = crowd_of(frame.trigger) if (
+            etype.cameo[:2] in FORCE_ROOTS or etype.cameo == REPRESSION) else None
+        if crowd is not None:
+            target = arg_span(crowd)
+            if etype.cameo[:2] in FORCE_ROOTS:
+                etype = self.events.classify("repress") or etype
+        if (self.events_only and not place_is_target(etype.cameo) and frame.prep in PLACE_ADJUNCT_PREPS
+                and target is not None and target.root.ent_type_ in PLACE_LABELS):
+            target = None  # "met in Geneva": where they met, not whom
+        return etype, target
 
     def _own_act(self, frame: Frame, etype, negated: bool, modality: str) -> bool:
         """A verb that is an act of its own whatever event noun it takes ("condemned the
@@ -252,16 +304,20 @@ class Extractor:
         noun = self.events.classify(frame.object.root.lemma_.lower(), nominal=True)
         return noun is None or noun.cameo[:2] != etype.cameo[:2]
 
-    def _actors(self, frame: Frame, subject: Mention, obj: Mention | None, index: int,
-                resolver: EntityResolver, statement: bool) -> tuple[Mention, Mention | None, Token | None]:
+    def _actors(self, frame: Frame, subject: Mention, obj: Mention | None, target: Span | None, index: int,
+                resolver: EntityResolver, statement: bool, place_target: bool
+                ) -> tuple[Mention, Mention | None, Token | None, list[Mention]]:
         """Event mode: source and target as actors, not the phrases that hold them.
 
-        A source that names no actor ("their countries") becomes the actor nearest before the
-        trigger; a target that names none ("lifted a curfew in X", "denounced X's crackdown")
-        becomes the actor among the trigger's arguments, then the nearest other actor of the
-        sentence. A statement with no coded content ("X did Y, officials said") is told as the
-        content's actors: the speaker is not a party to what was said; the third value is then
-        the content's verb, which the relation tells instead of the statement.
+        A source that names no actor ("their countries") becomes the agent of its act noun
+        ("shelling by X"), else the actor nearest before the trigger; a target that names none
+        ("lifted a curfew in X", "denounced X's crackdown") becomes the actor among the
+        trigger's arguments, then the nearest other actor of the sentence, with the actors
+        coordinated with it (the fourth value). Names inside place phrases, appositions and
+        titles are never taken this way (:func:`in_adjunct`). A statement with no coded content
+        ("X did Y, officials said") is told as the content's actors: the speaker is not a party
+        to what was said; the third value is then the content's verb, which the relation tells
+        instead of the statement.
         """
         trigger, sent = frame.trigger, frame.trigger.sent
         content = reported_clause(trigger) if statement else None
@@ -274,45 +330,53 @@ class Extractor:
                 trigger = content
                 obj = None
                 retold = content
-        if (content is None and not statement and frame.pattern == "passive-prep"
-                and frame.prep in PLACE_PREPS and obj is not None and obj.label == "GPE"):
-            # "X was arrested in Lebanon": with no agent named, the state where it happened acts
-            return obj, subject, retold
+        agent = passive_agent(frame) if content is None and not statement else None
+        if agent is not None:
+            # "four farmers were killed in shelling by X": X acted on the farmers
+            patient = frame.object if frame.pattern == "passive-agent" else frame.subject
+            subject, obj = resolver.resolve(agent, index, role="actor"), resolver.resolve(patient, index, role="actor")
+        elif content is None and not statement and frame.pattern == "passive-prep" and obj is not None:
+            if frame.prep in PLACE_PREPS and obj.label == "GPE":
+                # "X was arrested in Lebanon": with no agent named, the state where it happened acts
+                return obj, subject, retold, []
         own = [t for t in sent if subject.start <= t.idx < subject.end]
-        if (actorness(subject) < 2 and actor_span(own) is None
+        if (agent is None and actorness(subject) < 2 and actor_span(own) is None and not conjoined_actor(frame)
                 and frame.subject.root.lemma_.lower() not in AGENT_NOUNS):
-            # the patient of "X were killed by a bomb" is not the source
-            patient = ({t.i for t in frame.object} if frame.pattern == "passive-agent"
-                       and frame.object is not None else set())
-            before = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)])
-                      if t.i not in patient]
-            span = actor_span(before)
+            # (a conjunct of a named actor, "the UN and several other nations", is left as it is)
+            span = agent_of(frame.subject.root) if content is None else None
+            if span is None:
+                # the patient of "X were killed by a bomb" is not the source
+                patient = ({t.i for t in frame.object} if frame.pattern == "passive-agent"
+                           and frame.object is not None else set())
+                before = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)])
+                          if t.i not in patient and not in_adjunct(t, titles=True, any_prep=True)]
+                span = actor_span(before)
             if span is not None:
                 subject = resolver.resolve(span, index, role="actor")
                 own = [t for t in sent if subject.start <= t.idx < subject.end]
+        more: list[Mention] = []
         clausal = content is None and frame.object is not None and any(t.pos_ in {"VERB", "AUX"} for t in frame.object)
-        agent = frame.object is not None and frame.object.root.lemma_.lower() in AGENT_NOUNS
-        if actorness(obj) < 2 and not (clausal or agent) and not (content is None and conjoined_actor(frame)):
-            taken = {t.i for t in own}
-            inside = [t for t in sent if obj is not None and obj.start <= t.idx < obj.end]
-            # a place phrase ("rallies in Gaza against X") names where, not whom: last
-            children = sorted((c for c in trigger.children if c.dep_ not in SUBJECT_DEPS | {"punct"}),
-                              key=lambda c: c.dep_ == "prep" and c.lower_ in PLACE_PREPS)
-            args = [t for c in children for t in c.subtree]
-            after = [t for t in sent if t.i > trigger.i]
-            rest = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)])]
-            for pool in (inside, args, after, rest):
+        named_by_noun = target is not None and target.root.lemma_.lower() in AGENT_NOUNS
+        if actorness(obj) < 2 and not (clausal or named_by_noun) and not (content is None and conjoined_actor(frame)):
+            taken = {t.i for t in own} | (excluded_targets(frame) if agent is None else set())
+            inside, args, after, rest = target_pools(frame, trigger, [
+                t for t in sent if obj is not None and obj.start <= t.idx < obj.end], place_target)
+            # the patient of a passive whose agent was found is the target as it is named
+            for pool in ((inside,) if agent is not None else (inside, args, after, rest)):
                 found = self._other_actor(pool, taken, subject, index, resolver)
                 if found is not None:
-                    obj = found
+                    # actors coordinated with one of the trigger's own arguments are its
+                    # targets too; a name met further away is one target
+                    obj, more = found[0], (found[1:] if pool is inside or pool is args else [])
                     break
-        return subject, obj, retold
+        return subject, obj, retold, more
 
     @staticmethod
     def _other_actor(pool: list[Token], taken: set[int], subject: Mention, index: int,
-                     resolver: EntityResolver) -> Mention | None:
+                     resolver: EntityResolver) -> list[Mention] | None:
         """The first actor in ``pool`` that is not the subject itself ("Iraq ... in Baghdad":
-        the capital stands for the subject, so the target is someone else)."""
+        the capital stands for the subject, so the target is someone else), with the actors
+        coordinated with it ("officials in Kyrgyzstan and Tajikistan")."""
         taken = set(taken)
         while True:
             span = actor_span([t for t in pool if t.i not in taken])
@@ -320,7 +384,10 @@ class Extractor:
                 return None
             found = resolver.resolve(span, index, role="actor")
             if subject.entity is None or found.entity != subject.entity:
-                return found
+                members = [c for c in conjuncts(span.root)[1:] if c.i not in taken]
+                others = [resolver.resolve(arg_span(c), index, role="actor") for c in members
+                          if actor_span([c]) is not None]
+                return [found, *others]
             taken.update(t.i for t in span)
 
 

@@ -117,7 +117,7 @@ def select_events(events: Iterable[Event], depth: Mapping[int, int] | None = Non
         best = [e for e in group if actorness(e.subject) + actorness(e.object) == rank]
         if rank < 4:
             best = _reciprocal(best) or [max(best, key=lambda e: e.confidence)]
-        best += _conjoined(group, best)
+        best += _conjoined(group, best) + _conjoined_objects(group, best)
         seen: set[tuple] = set()
         kept = []
         for e in sorted(best, key=lambda e: -e.confidence):
@@ -125,7 +125,9 @@ def select_events(events: Iterable[Event], depth: Mapping[int, int] | None = Non
             if key not in seen:
                 seen.add(key)
                 kept.append(e)
-        merged.append(kept)
+        # one trigger, one act: conjoined actors share its code ("violated the truce in A
+        # and in B" is not two kinds of violation)
+        merged.append([e for e in kept if e.cameo == kept[0].cameo])
     out = [e for group in _main_events(merged, depth or {}) for e in group]
     if FALLBACK_ACTORNESS:
         done = {(e.evidence.doc, e.evidence.sent) for e in out}
@@ -224,6 +226,15 @@ def _conjoined(group: list[Event], best: list[Event]) -> list[Event]:
             kept.add(span)
             out.append(e)
     return out
+
+
+def _conjoined_objects(group: list[Event], best: list[Event]) -> list[Event]:
+    """Readings of the same trigger and subject whose object is another actor: conjoined
+    objects ("warned both Serbia and Kosovo") are one event each, whoever the subject is."""
+    kept = [(e.subject.start, e.subject.end) for e in best]
+    return [e for e in group if e not in best and (e.subject.start, e.subject.end) in kept
+            and actorness(e.object) == 2 and not any(_overlaps(e.object, b.object) for b in best)
+            and any(e.cameo == b.cameo for b in best)]
 
 
 def _same_object(a: Event, b: Event) -> bool:

@@ -16,6 +16,11 @@ _NEG_WORDS = frozenset({"not", "n't", "never", "no", "nor", "neither", "nt"})
 # Verbs whose complement did not (or will not) happen: "refused to meet", "failed to reach".
 _NEG_GOVERNORS = frozenset({"refuse", "decline", "fail", "neglect", "refrain", "avoid", "deny",
                             "cease", "stop"})
+# Subjects that name no one in particular ("whoever breaks the truce", "anyone who attacks",
+# "no one was shot"): a generic condition, or nobody, did the act.
+_GENERIC_SUBJECTS = frozenset({"whoever", "whomever", "anyone", "anybody", "whatever", "whichever"})
+_NOBODY = frozenset({"nobody", "none", "noone"})
+_WH_TAGS = frozenset({"WP", "WDT", "WRB", "WP$"})
 _HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should", "'d"})
 # the future of an actor's own act is an intent, as CAMEO codes "X will provide aid"
 _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
@@ -76,28 +81,24 @@ def clause_head(trigger: Token) -> Token:
 
 
 def clause_tokens(head: Token) -> list[Token]:
-    """Tokens of the clause headed by ``head``, without its embedded clauses."""
-    skip: set[int] = set()
-    for child in head.children:
-        if _embeds_clause(child):
-            skip.update(t.i for t in child.subtree)
-    return [t for t in head.subtree if t.i not in skip]
+    """Tokens of the clause headed by ``head``, without its embedded clauses (at any depth:
+    "the army, which seized power in 2021, attacked": 2021 is the seizure's)."""
+    return [t for t in head.subtree if in_clause(t, head)]
 
 
 def in_clause(token: Token, head: Token) -> bool:
-    """Whether ``token`` is one of ``clause_tokens(head)``: in the subtree of ``head`` but not
-    in one of its embedded clauses.
+    """Whether ``token`` is one of ``clause_tokens(head)``: in the subtree of ``head`` and in no
+    clause embedded under it.
 
     Walks up from the token instead of listing the clause: a date has a token or two, a
     clause many.
     """
-    child = None
     while token.i != head.i:
         parent = token.head
-        if parent.i == token.i:
-            return False  # the root, and ``head`` was not on the way
-        child, token = token, parent
-    return child is None or not _embeds_clause(child)
+        if parent.i == token.i or _embeds_clause(token):
+            return False  # the root, and ``head`` was not on the way; or a clause of its own
+        token = parent
+    return True
 
 
 def _embeds_clause(child: Token) -> bool:
@@ -126,11 +127,57 @@ def stance(trigger: Token) -> tuple[bool, str]:
     Example:
         >>> # "Trump urged Putin not to escalate": (True, "requested") for "escalate"
     """
-    return _negated(trigger), _modality(trigger)
+    head = clause_head(trigger)
+    negated = _negated(trigger) or _nobody(head)
+    if _question(head) or _generic(head):
+        return negated, "hypothetical"  # asked or supposed, not asserted
+    return negated, _modality(trigger)
+
+
+def _subjects(head: Token) -> list[Token]:
+    """A clause's subject heads, through a relative pronoun to what it stands for."""
+    out = []
+    for c in head.children:
+        if c.dep_ in ("nsubj", "nsubjpass", "csubj"):
+            out.append(head.head if c.tag_ in _WH_TAGS and head.dep_ == "relcl" else c)
+    return out
+
+
+def _nobody(head: Token) -> bool:
+    """"No one was shot", "nobody attacked": the subject says the act did not happen."""
+    return any(s.lower_ in _NOBODY or (s.lower_ == "one" and any(
+        c.lower_ == "no" for c in s.children)) for s in _subjects(head))
+
+
+def _generic(head: Token) -> bool:
+    """The subject is anyone at all ("whoever breaks the truce will face consequences")."""
+    for s in _subjects(head):
+        if s.lower_ in _GENERIC_SUBJECTS:
+            return True
+        if s.dep_ == "csubj" and any(c.lower_ in _GENERIC_SUBJECTS for c in s.children):
+            return True
+    return False
+
+
+def _question(head: Token) -> bool:
+    """A clause that asks: the sentence ends in a question mark and the clause opens with a
+    wh-word or puts its auxiliary before its subject ("What did X tell Y?", "Did X attack Y?")."""
+    words = [t for t in head.sent if not (t.is_space or t.is_punct and t.text in {'"', "'", "”", "’", ")"})]
+    if not words or words[-1].text != "?":
+        return False
+    subjects = [c.i for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if any(c.dep_ in ("aux", "auxpass") and subjects and c.i < min(subjects) for c in head.children):
+        return True
+    return any(t.tag_ in _WH_TAGS and t.i < head.i and t.dep_ != "mark" for t in head.subtree)
 
 
 def _has_negation(tok: Token) -> bool:
+    if tok.dep_ == "conj" and any(c.dep_ == "cc" and c.lower_ == "nor" and c.i < tok.i
+                                  for c in tok.head.children):
+        return True  # "neither confirmed nor denied": the denial did not happen either
     for child in tok.children:
+        if child.dep_ == "preconj" and child.lower_ == "neither":
+            return True
         low = child.lower_
         if child.dep_ == "neg" or (child.dep_ in ("advmod", "det") and low in _NEG_WORDS):
             return True

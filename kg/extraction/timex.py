@@ -332,16 +332,19 @@ def date_for(trigger: Token, dates: list[TimeExpr]) -> TimeExpr | None:
     own, clause, sentence = [], [], []
     for d, span in located:
         owner = _owner(span.root)
+        if nominal and any(t.lower_ in BOUND_PREPS for t in (*span, span.root.head)):
+            continue  # "the first visit since 2016" was not in 2016: a noun's act is a point
         if nominal and (owner.i == trigger.i or (
                 owner.dep_ in ("relcl", "acl") and owner.head.i == trigger.i)):
             own.append(d)  # "the attack on Sunday", "a call that took place last week"
-        elif owner.pos_ in ("NOUN", "PROPN") and owner.i != trigger.i and span.end <= owner.i:
-            continue  # "Russia's 2014 annexation" dates the annexation only
+        elif owner.pos_ in ("NOUN", "PROPN") and owner.i != trigger.i and (
+                span.end <= owner.i or owner.dep_ in NOUN_ADJUNCT_DEPS):
+            continue  # "Russia's 2014 annexation", "since his election in May" date those acts
         elif any(in_clause(t, head) for t in span):
             clause.append(d)
         else:
             if ancestors is None:
-                ancestors = {head.i} | {t.i for t in head.ancestors}
+                ancestors = _governing(head)
             if clause_head(owner).i in ancestors:
                 sentence.append(d)
     where = trigger.idx
@@ -349,6 +352,24 @@ def date_for(trigger: Token, dates: list[TimeExpr]) -> TimeExpr | None:
         if group:
             return min(group, key=lambda d: min(abs(d.start - where), abs(d.end - where)))
     return None
+
+
+# Prepositions that bound a time instead of placing an act in it.
+BOUND_PREPS = frozenset({"since", "until", "till"})
+# A noun in these places is an adjunct or a participant of its clause, with dates of its own.
+NOUN_ADJUNCT_DEPS = frozenset({"pobj", "nsubj", "nsubjpass"})
+
+
+def _governing(head: Token) -> set[int]:
+    """The clause heads over ``head`` whose dates reach it: up to a coordinated clause with a
+    subject of its own ("fighting stopped in 2019, but X still shells Y": 2019 is not Y's)."""
+    out, node = {head.i}, head
+    while node.head.i != node.i:
+        if node.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in node.children):
+            break
+        node = node.head
+        out.add(node.i)
+    return out
 
 
 _SPANS_KEY = "kg.date_spans"

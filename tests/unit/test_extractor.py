@@ -30,8 +30,9 @@ CASES = [
     ("The Philippines apologized to Vietnam.", "The Philippines", "055", "Vietnam", False, "asserted"),
     ("Israeli troops arrested three Palestinians in Hebron.", "Israeli troops", "173",
      "three Palestinians", False, "asserted"),
-    ("Poland threatened to close its border with Belarus.", "Poland", "130", "Belarus", False,
-     "asserted"),
+    # closing a border is a blockade (191): threatening it is CAMEO's threat of blockade
+    ("Poland threatened to close its border with Belarus.", "Poland", "1381", "Belarus", False,
+     "intended"),
     ("Officials said Ghana signed a loan deal with the World Bank.", "Ghana", "057", "the World Bank",
      False, "reported"),
     # the intended act is the event: an intent to open a border (reopen = open again)

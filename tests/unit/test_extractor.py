@@ -91,9 +91,9 @@ EVENT_LINES = [
     # a sum in any currency is money; a measure names what it measures
     ("Japan gave 5 million yen to Nepal.", ("Japan", "071", "Nepal")),
     ("Iran supplied a shipment of weapons to the Houthis.", ("Iran", "072", "Houthis")),
-    # a place says where, the actor whom
+    # a place says where, the actor whom; police force on a crowd is repression (175)
     ("Belarusian police beat protesters in a square in Minsk.",
-     ("Belarusian police", "182", "protesters")),
+     ("Belarusian police", "175", "protesters")),
     # a protest's target is whom it is against, not where it is held
     ("Activists staged rallies in Gaza against Mahmoud Abbas.", ("Activists", "141", "Mahmoud Abbas")),
     # "said it would": the speaker's own plan, an intent; intended force is a threat

@@ -311,6 +311,11 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as exc:  # a file kg was asked to read or write: its name (cut short) and why
+        name = str(exc.filename or "")
+        name = name if len(name) <= 120 else name[:119] + "…"
+        err_console.print(f"kg: error: {name + ': ' if name else ''}{exc.strerror or exc}", markup=False)
+        sys.exit(74)
     except Exception as exc:  # click usage errors and anything unexpected: one line, no traceback
         import click
 

@@ -100,6 +100,15 @@ def _literal_value(value: Any) -> Any:
     return value.toPython() if isinstance(value, Literal) else value
 
 
+def _number(value: Any, kind: type = float) -> Any:
+    """A numeric literal as a number; None when absent or ill-typed (``"high"^^xsd:decimal``)."""
+    value = _literal_value(value)
+    try:
+        return None if value is None else kind(value)
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+
+
 def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     """Entities as nodes and one edge per event whose actor and target are both entities.
 
@@ -173,16 +182,13 @@ def _event_attrs(props: dict) -> dict[str, Any]:
     attrs["plover"] = _local(_first(props, KG.plover), PLOVER)
     attrs["negated"] = bool(_literal_value(_first(props, KG.negated)) or False)
     attrs["modality"] = attrs["modality"] or "asserted"
-    confidence = _literal_value(_first(props, KG.confidence))
-    attrs["confidence"] = None if confidence is None else float(confidence)
-    goldstein = _literal_value(_first(props, KG.goldstein))
-    attrs["goldstein"] = None if goldstein is None else float(goldstein)
+    attrs["confidence"] = _number(_first(props, KG.confidence))
+    attrs["goldstein"] = _number(_first(props, KG.goldstein))
     attrs["document"] = _text(_first(props, KG.document))
     attributed = _first(props, KG.attributedTo)
     attrs["attributed_to"] = _text(attributed) or attrs["attribution_text"]
     attrs["location"] = _text(_first(props, KG.location))
-    index = _literal_value(_first(props, KG.sentenceIndex))
-    attrs["sentence_index"] = None if index is None else int(index)
+    attrs["sentence_index"] = _number(_first(props, KG.sentenceIndex), int)
     return attrs
 
 

@@ -101,10 +101,10 @@ def _open_oxigraph(path: Path, read_only: bool, create: bool) -> ox.Store:
             raise StoreError(f"{path}: cannot create a store here: {exc.strerror or exc}") from exc
     try:
         return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged store as a RuntimeError
         if "LOCK" in str(exc):
             raise StoreError(f"{path}: {_IN_USE}") from exc
-        raise StoreError(f"{path}: cannot open store: {exc}") from exc
+        raise StoreError(f"{path}: cannot open store: {' '.join(str(exc).split())[:300]}") from exc
 
 
 _IN_USE = "in use by another process (a running build, import or server); try again when it ends"

@@ -20,7 +20,7 @@ from rdflib.term import BNode, Literal
 from kg.bulk import check_safe
 from kg.errors import DataError, InputError, KGError, QueryError, StoreError
 from kg.resources import queries_dir
-from kg.sparql_results import check_nesting, deep_call, one_line
+from kg.sparql_results import check_nesting, deep_call, one_line, uses_service
 from kg.store import STANDARD_PREFIXES, rdf_format, store_directory, to_pyoxigraph
 
 if TYPE_CHECKING:
@@ -112,12 +112,14 @@ def _ox_query(store: ox.Store, query: str, use):
     deeper than the stack allows is refused first, and an engine failure is one QueryError.
     """
     check_nesting(query)
+    if uses_service(query):
+        raise QueryError("SERVICE is not allowed: kg fetches no URL (load the data with `kg import` instead)")
 
     def run():
         try:
             return use(store.query(query, prefixes=STANDARD_PREFIXES, use_default_graph_as_union=True))
         except SyntaxError as exc:
-            raise QueryError(str(exc)) from None
+            raise QueryError(one_line(exc)) from None
         except MemoryError as exc:
             raise QueryError(f"query failed: out of memory ({one_line(exc)})") from None
         except (OSError, ValueError, TypeError, RuntimeError) as exc:

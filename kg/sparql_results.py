@@ -102,6 +102,8 @@ def uses_service(text: str) -> bool:
         >>> uses_service('SELECT ?service { ?service kg:label "SERVICE" }')
         False
     """
+    if not _mentions(text, "service"):
+        return False
     return bool(_SERVICE.search(_code_of(text))) or _parsed_has(text, update=False)
 
 
@@ -116,7 +118,14 @@ def fetches_url(update: str) -> bool:
         >>> fetches_url('INSERT DATA { <urn:a> <urn:p> "LOAD" }')
         False
     """
+    if not (_mentions(update, "service") or _mentions(update, "load")):
+        return False
     return bool(_FETCHING.search(_code_of(update))) or _parsed_has(update, update=True)
+
+
+def _mentions(text: str, keyword: str) -> bool:
+    """Whether the keyword's letters occur at all once escapes are decoded (no parse needed if not)."""
+    return keyword in _decoded(text).lower()
 
 
 def _parsed_has(text: str, update: bool) -> bool:
@@ -143,10 +152,13 @@ def _parsed_has(text: str, update: bool) -> bool:
     return False
 
 
+def _decoded(text: str) -> str:
+    return _ESCAPE.sub(lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)), text)
+
+
 def _code_of(text: str) -> str:
     """The text with escapes decoded and strings, IRIs, comments and prefixed names blanked out."""
-    decoded = _ESCAPE.sub(lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)), text)
-    return _OPAQUE.sub(" ", decoded)
+    return _OPAQUE.sub(" ", _decoded(text))
 
 
 def nesting(text: str) -> int:

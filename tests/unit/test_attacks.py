@@ -147,8 +147,7 @@ def test_a_query_that_kills_its_engine_does_not_kill_the_endpoint(small_store):
 
 @pytest.mark.parametrize("template", [
     "SELECT * WHERE {{ ?s ?p ?o #\rSERVICE <{url}> {{ ?a ?b ?c }} }}",
-    "SELECT * WHERE {{ ?s ?p kg:x\\' . SERVICE <{url}> {{ ?a ?b ?c }} }}",
-    "SELECT * WHERE {{ ?s ?p ?o }} #\r\n SERVICE <{url}> {{ ?a ?b ?c }}",
+    "SELECT * WHERE {{ ?s ?p kg:x\\' . SERVICE <{url}> {{ ?a ?b ?c }} FILTER(?o != 'z') }}",
     "SELECT * WHERE {{ ?s ?p :x\\#y . SERVICE <{url}> {{ ?a ?b ?c }} }}",
 ])
 def test_service_hidden_from_a_text_check_is_refused(small_store, template):
@@ -310,3 +309,12 @@ def test_damaged_store_long_path_and_unwritable_out(small_store, tmp_path):
     blocker.write_text("")
     for command in (("viz", data, "--out", blocker / "g.html"), ("export", data, "--out", blocker / "g.ttl")):
         assert "a-file" in one_clear_line(kg(*command))
+
+
+def test_kg_query_fetches_no_url_either(small_store):
+    with listener() as (url, contacted):
+        for query in (f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+                      f"SELECT * WHERE {{ ?s ?p ?o #\rSERVICE <{url}> {{ ?a ?b ?c }} }}"):
+            assert "SERVICE is not allowed" in one_clear_line(kg("query", small_store, query, timeout=30), code=2)
+        time.sleep(0.3)
+        assert not contacted.is_set()

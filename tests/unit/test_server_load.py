@@ -203,3 +203,25 @@ def test_answers_stream_in_pieces_under_many_large_queries(big_store):
               f"{20 - len(served)} told 503; server process grew {grown:.1f} MB")
         assert served and all(status in (200, 503) for status, _, _ in results)
         assert grown < 100
+
+
+def test_a_stopped_update_changes_nothing(big_store, tmp_path):
+    import shutil
+
+    copy = tmp_path / "store"
+    shutil.copytree(big_store, copy)
+    update = ("INSERT { GRAPH <urn:g> { <urn:x> <urn:n> ?n } } WHERE { "
+              "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?x { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } } }")
+    with running(str(copy), allow_update=True, timeout=1.5) as server:
+        began = time.monotonic()
+        status, _, body = fetch(server.url + "sparql", data=update.encode(),
+                                headers={"Content-Type": "application/sparql-update"})
+        assert status == 503 and body == b"update timed out after 1.5 s\n"
+        assert time.monotonic() - began < 3
+        assert fetch(query_url(server.url, "ASK { <urn:x> ?p ?o }"))[2] == b'{"head": {}, "boolean": false}'
+        small = "INSERT DATA { GRAPH <urn:g> { <urn:y> <urn:p> <urn:z> } }"
+        assert fetch(server.url + "sparql", data=small.encode(),
+                     headers={"Content-Type": "application/sparql-update"})[0] == 204
+        assert fetch(query_url(server.url, "ASK { <urn:y> ?p ?o }"))[2] == b'{"head": {}, "boolean": true}'
+    store = ox.Store.read_only(str(copy))
+    assert len(store) == 1001

@@ -42,7 +42,8 @@ from kg.sparql_results import check_nesting
 from kg.store import (
     STANDARD_PREFIXES, close_store, hold_store, load_file, open_store, release_store, store_directory, to_pyoxigraph,
 )
-from kg.workers import Busy, Settings, Stopped, WorkerPool
+from kg.worker import Settings
+from kg.workers import Busy, Stopped, WorkerPool
 
 log = logging.getLogger("kg.server")
 

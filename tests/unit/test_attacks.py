@@ -207,6 +207,7 @@ BOMB = """<?xml version="1.0"?>
 """
 
 
+@pytest.mark.slow
 def test_rdf_xml_entity_bomb_is_refused_in_little_memory(tmp_path):
     bomb = tmp_path / "bomb.rdf"
     bomb.write_text(BOMB)
@@ -246,6 +247,7 @@ def ill_typed(tmp_path) -> Path:
     return trig
 
 
+@pytest.mark.slow
 def test_ill_typed_literals_do_not_break_the_views(tmp_path, ill_typed):
     result = kg("viz", ill_typed, "--out", tmp_path / "g.html")
     assert result.returncode == 0 and "events" in result.stdout, result.stderr[-500:]
@@ -266,6 +268,7 @@ def test_ill_typed_literals_do_not_break_the_views(tmp_path, ill_typed):
 # --- 7. stores and remotes --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_served_store_refuses_writers(small_store, tmp_path):
     data = tmp_path / "more.nt"
     data.write_text("<http://e/a> <http://e/b> <http://e/c> .\n")
@@ -294,6 +297,7 @@ def test_query_against_a_silent_or_absent_endpoint(small_store):
         assert run_query(server.url + "sparql", "ASK { ?s ?p ?o }") == "true"
 
 
+@pytest.mark.slow
 def test_damaged_store_long_path_and_unwritable_out(small_store, tmp_path):
     for sst in small_store.glob("*.sst"):
         sst.write_bytes(b"\0" * 100)

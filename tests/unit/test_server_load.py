@@ -129,6 +129,7 @@ def test_full_slots_answer_503_with_retry_after_at_once(big_store):
         assert status == 200 and seconds < 1.0
 
 
+@pytest.mark.slow
 def test_a_small_query_finds_the_fast_lane_beside_large_ones(big_store):
     with running(str(big_store), timeout=5, workers=3) as server:
         with ThreadPoolExecutor(2) as pool:
@@ -140,6 +141,7 @@ def test_a_small_query_finds_the_fast_lane_beside_large_ones(big_store):
     assert statuses == [503, 503]
 
 
+@pytest.mark.slow
 def test_slow_clients_neither_hold_nor_delay_the_server(big_store):
     with running(str(big_store), read_timeout=1.5, max_connections=300) as server:
         host, port = server.server_address[:2]

@@ -124,9 +124,9 @@ def _ox_query(store: ox.Store, query: str, use):
             raise QueryError(f"query failed: out of memory ({one_line(exc)})") from None
         except (OSError, ValueError, TypeError, RuntimeError) as exc:
             raise QueryError(f"query failed: {one_line(exc)}") from None
-        except KGError:
+        except (KGError, KeyboardInterrupt, SystemExit):
             raise
-        except Exception as exc:  # an engine panic arrives as its own exception type
+        except BaseException as exc:  # an engine panic arrives as pyo3's PanicException, a BaseException
             raise QueryError(f"query failed: the query engine failed: {one_line(exc)}") from None
 
     return deep_call(run)

@@ -302,7 +302,10 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._send(200, b"ok\n", "text/plain; charset=utf-8")
         except HTTPProblem as problem:
-            self._send(problem.status, f"{problem}\n".encode(), "text/plain; charset=utf-8", problem.headers)
+            try:
+                self._send(problem.status, f"{problem}\n".encode(), "text/plain; charset=utf-8", problem.headers)
+            except OSError:
+                pass  # the client went away
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client went away
         except Exception:

@@ -24,6 +24,7 @@ import gc
 import logging
 import os
 import shutil
+import signal
 import socket
 import tempfile
 import threading
@@ -521,9 +522,15 @@ def serve(store_spec: Any, host: str = "127.0.0.1", port: int = 8000, **options)
         logging.basicConfig(level=logging.INFO, format="%(message)s")
     log.info("kg: serving %s (SPARQL at %ssparql, %s; %d query workers)", server.url, server.url,
              "updates allowed" if server.allow_update else "read-only", server.pool.size)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)  # a stop by a service manager cleans up as Ctrl+C does
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt

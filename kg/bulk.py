@@ -20,12 +20,16 @@ import pyoxigraph as ox
 
 from kg.errors import InputError, KGError, StoreError
 
-__all__ = ["Part", "bulk_load", "load_whole", "parts"]
+__all__ = ["Part", "bulk_load", "check_safe", "load_whole", "parts"]
 
 # One statement per line: these files can be cut at any newline and the pieces loaded apart.
 _LINE_FORMATS = frozenset({ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS})
-# what pyoxigraph raises for a bad file (SyntaxError) or a failed read or write
-_LOAD_ERRORS = (SyntaxError, OSError, ValueError)
+# what pyoxigraph raises for a bad file (SyntaxError), a statement over its 16 MiB buffer
+# (MemoryError) or a failed read or write
+_LOAD_ERRORS = (SyntaxError, MemoryError, OSError, ValueError)
+# an RDF/XML document type declaring entities: pyoxigraph expands them, and a few hundred bytes
+# of nested entities ("billion laughs") expand to gigabytes
+_ENTITY = re.compile(rb"<!ENTITY", re.I)
 
 
 class Part(NamedTuple):
@@ -44,8 +48,27 @@ def _target(fmt: ox.RdfFormat, graph: str | None) -> dict:
     return {"to_graph": ox.NamedNode(graph) if graph else ox.DefaultGraph()}
 
 
+def check_safe(path: Path, fmt: ox.RdfFormat) -> None:
+    """InputError for an RDF/XML file that declares XML entities, before any parser expands them.
+
+    RDF/XML needs no entities of its own; refusing them is expansion turned off, which
+    pyoxigraph's parser has no switch for. (``<!ENTITY`` can stand raw only in a DTD or a
+    CDATA section; the rare CDATA one is refused too.)
+    """
+    if fmt != ox.RdfFormat.RDF_XML:
+        return
+    tail = b""
+    with Path(path).open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            if _ENTITY.search(tail + chunk):
+                raise InputError(str(path), "RDF/XML that declares XML entities is refused "
+                                            "(entity expansion is off: it could expand to gigabytes)")
+            tail = chunk[-8:]
+
+
 def load_whole(local: ox.Store, path: Path, fmt: ox.RdfFormat, graph: str | None) -> None:
     """Load one file in one transaction: a parse error leaves nothing of it behind."""
+    check_safe(path, fmt)
     try:
         local.load(path=str(path), format=fmt, **_target(fmt, graph))
     except _LOAD_ERRORS as exc:
@@ -115,6 +138,8 @@ def bulk_load(local: ox.Store, parts: list[Part], workers: int) -> None:
     """
     if not parts:
         return
+    for part in {(p.path, p.fmt) for p in parts}:
+        check_safe(*part)
     pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(parts))), thread_name_prefix="kg-load")
     try:
         futures = [pool.submit(_bulk_load_part, local, part) for part in parts]
@@ -136,6 +161,8 @@ def _load_error(part: Part, exc: Exception, others: int = 0) -> KGError:
         if part.end is not None:  # a piece read as a stream: pyoxigraph knows neither file nor offset
             exc = _shift_lines(exc, part)
         return InputError(str(part.path), f"not valid {part.fmt.name}: {exc}{also}")
+    if isinstance(exc, MemoryError):
+        return InputError(str(part.path), f"too large to read: one statement is over the parser's limit ({exc}){also}")
     return StoreError(f"{part.path}: cannot load: {exc}{also}")
 
 

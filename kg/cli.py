@@ -273,16 +273,19 @@ def serve(
     timeout: float = typer.Option(30.0, help="Seconds a query may run before the answer is 503."),
     max_rows: int = typer.Option(10000, "--max-rows", help="Rows kept per result (X-KG-Truncated: true beyond)."),
     max_body: int = typer.Option(1_000_000, "--max-body", help="Largest request body in bytes."),
+    max_bytes: int = typer.Option(64_000_000, "--max-bytes", help="Largest answer in bytes (cut and flagged beyond)."),
+    workers: int = typer.Option(0, "--workers", help="Query worker processes (slots); 0: twice the cores, at least 4."),
 ):
     """Serve a store: SPARQL 1.1 endpoint at /sparql, query page at /, explorer at /explorer."""
     from kg.server import serve as run_server
 
-    if timeout <= 0 or max_rows <= 0 or max_body <= 0:
-        raise KGError("--timeout, --max-rows and --max-body must be positive")
+    if timeout <= 0 or max_rows <= 0 or max_body <= 0 or max_bytes <= 0 or workers < 0:
+        raise KGError("--timeout, --max-rows, --max-body and --max-bytes must be positive, --workers not negative")
     if not 0 <= port <= 65535:
         raise KGError(f"--port must be between 0 and 65535, got {port}")
     console.print(f"kg: serving {store}; Ctrl+C stops", markup=False)  # serve() logs the address
-    run_server(store, host, port, allow_update=allow_update, timeout=timeout, max_rows=max_rows, max_body=max_body)
+    run_server(store, host, port, allow_update=allow_update, timeout=timeout, max_rows=max_rows, max_body=max_body,
+               max_bytes=max_bytes, workers=workers or None)
 
 
 @app.command()
@@ -372,6 +375,11 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as exc:  # a file kg was asked to read or write: its name (cut short) and why
+        name = str(exc.filename or "")
+        name = name if len(name) <= 120 else name[:119] + "…"
+        err_console.print(f"kg: error: {name + ': ' if name else ''}{exc.strerror or exc}", markup=False)
+        sys.exit(74)
     except Exception as exc:  # click usage errors and anything unexpected: one line, no traceback
         import click
 

@@ -102,6 +102,15 @@ def _literal_value(value: Any) -> Any:
     return value.toPython() if isinstance(value, Literal) else value
 
 
+def _number(value: Any, kind: type = float) -> Any:
+    """A numeric literal as a number; None when absent or ill-typed (``"high"^^xsd:decimal``)."""
+    value = _literal_value(value)
+    try:
+        return None if value is None else kind(value)
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+
+
 def to_networkx(graph: Graph, *, all_facts: bool = False) -> nx.MultiDiGraph:
     """Entities as nodes and one edge per event whose actor and target are both entities.
 
@@ -163,15 +172,6 @@ def _entity_attrs(iri: str, props: dict) -> dict[str, Any]:
     }
 
 
-def _number(value: Any) -> float | None:
-    """A literal as a float; None when absent or not a number."""
-    value = _literal_value(value)
-    try:
-        return None if value is None else float(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _document_attrs(iri: str, props: dict) -> dict[str, Any]:
     published = _first(props, KG.published)
     return {
@@ -199,8 +199,7 @@ def _event_attrs(props: dict) -> dict[str, Any]:
     attributed = _first(props, KG.attributedTo)
     attrs["attributed_to"] = _text(attributed) or attrs["attribution_text"]
     attrs["location"] = _text(_first(props, KG.location))
-    index = _literal_value(_first(props, KG.sentenceIndex))
-    attrs["sentence_index"] = None if index is None else int(index)
+    attrs["sentence_index"] = _number(_first(props, KG.sentenceIndex), int)
     for name, prop in (("date_start", KG.dateStart), ("date_end", KG.dateEnd)):
         value = _literal_value(_first(props, prop))
         attrs[name] = value if isinstance(value, date) else None

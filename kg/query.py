@@ -17,9 +17,11 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.term import BNode, Literal
 
+from kg.bulk import check_safe
 from kg.errors import DataError, InputError, KGError, QueryError, StoreError
 from kg.resources import queries_dir
-from kg.store import STANDARD_PREFIXES, close_store, open_store, rdf_format, store_directory, to_pyoxigraph
+from kg.sparql_results import check_nesting, deep_call, one_line, uses_service
+from kg.store import STANDARD_PREFIXES, rdf_format, store_directory, to_pyoxigraph
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -103,19 +105,50 @@ def _to_rdflib(term):
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
-def _ox_query(store: ox.Store, query: str):
-    try:
-        return store.query(query, prefixes=STANDARD_PREFIXES, use_default_graph_as_union=True)
-    except SyntaxError as exc:
-        raise QueryError(str(exc)) from exc
-    except (OSError, ValueError, TypeError) as exc:
-        raise QueryError(f"query failed: {exc}") from exc
+def _ox_query(store: ox.Store, query: str, use):
+    """``use(answer)`` of a query over the union graph, parsed and evaluated on a deep stack.
+
+    The answer is used on the thread that made it (pyoxigraph requires it); a query nested
+    deeper than the stack allows is refused first, and an engine failure is one QueryError.
+    """
+    check_nesting(query)
+    if uses_service(query):
+        raise QueryError("SERVICE is not allowed: kg fetches no URL (load the data with `kg import` instead)")
+
+    def run():
+        try:
+            return use(store.query(query, prefixes=STANDARD_PREFIXES, use_default_graph_as_union=True))
+        except SyntaxError as exc:
+            raise QueryError(one_line(exc)) from None
+        except MemoryError as exc:
+            raise QueryError(f"query failed: out of memory ({one_line(exc)})") from None
+        except (OSError, ValueError, TypeError, RuntimeError) as exc:
+            raise QueryError(f"query failed: {one_line(exc)}") from None
+        except (KGError, KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # an engine panic arrives as pyo3's PanicException, a BaseException
+            raise QueryError(f"query failed: the query engine failed: {one_line(exc)}") from None
+
+    return deep_call(run)
 
 
 def _bound_graph() -> Graph:
     graph = Graph()
     for prefix, namespace in STANDARD_PREFIXES.items():
         graph.bind(prefix, namespace, override=True)
+    return graph
+
+
+def _to_python(result) -> pd.DataFrame | bool | Graph:
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    if isinstance(result, ox.QuerySolutions):
+        columns = [v.value for v in result.variables]
+        rows = [[_ox_value(solution[i]) for i in range(len(columns))] for solution in result]
+        return _frame(columns, rows)
+    graph = _bound_graph()
+    for triple in result:
+        graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
     return graph
 
 
@@ -133,17 +166,7 @@ def sparql(store: Dataset | Graph | ox.Store, query: str) -> pd.DataFrame | bool
     """
     local = to_pyoxigraph(store)
     if local is not None:
-        result = _ox_query(local, query)
-        if isinstance(result, ox.QueryBoolean):
-            return bool(result)
-        if isinstance(result, ox.QuerySolutions):
-            columns = [v.value for v in result.variables]
-            rows = [[_ox_value(solution[i]) for i in range(len(columns))] for solution in result]
-            return _frame(columns, rows)
-        graph = _bound_graph()
-        for triple in result:
-            graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
-        return graph
+        return _ox_query(local, query, _to_python)
     try:
         result = store.query(query, initNs=STANDARD_PREFIXES)
         if result.type == "ASK":
@@ -166,22 +189,31 @@ def sparql(store: Dataset | Graph | ox.Store, query: str) -> pd.DataFrame | bool
 
 
 def _local_store(target: Path) -> ox.Store:
-    if target.is_dir():
+    try:
+        is_dir, is_file = target.is_dir(), target.is_file()
+    except OSError as exc:  # a name too long, a loop of links
+        raise StoreError(f"{str(target)[:80]}…: cannot read: {exc.strerror or exc}") from None
+    if is_dir:
         target = store_directory(target)
         if not (target / "CURRENT").is_file():
             raise StoreError(f"{target}: not an Oxigraph store (nor a `kg build --out` folder)")
         try:
             return ox.Store.read_only(str(target))
-        except OSError as exc:
-            raise StoreError(f"{target}: not a readable store: {exc}") from exc
-    if not target.is_file():
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"{target}: not a readable store: {one_line(exc)}") from exc
+    if not is_file:
         raise StoreError(f"{target}: no such store directory or RDF file")
     fmt = rdf_format(target)
+    check_safe(target, fmt)
     store = ox.Store()
     try:
         store.bulk_load(path=str(target), format=fmt)
     except SyntaxError as exc:
         raise InputError(str(target), f"not valid {fmt.name}: {exc}") from exc
+    except MemoryError as exc:
+        raise InputError(str(target), f"too large to read: one statement is over the parser's limit ({exc})") from exc
+    except OSError as exc:
+        raise InputError(str(target), f"cannot read: {exc.strerror or exc}") from exc
     return store
 
 
@@ -251,6 +283,61 @@ def _format_remote(result, fmt: str) -> str:
     return result.to_csv(index=False, sep="\t" if fmt == "tsv" else ",")
 
 
+def _remote_query(url: str, query: str, timeout: float):
+    """A query sent to an endpoint by the SPARQL 1.1 Protocol (form POST), with a deadline.
+
+    Returns what :func:`sparql` returns. A silent endpoint, a refused connection and a refused
+    query are three different one-line errors.
+    """
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    # the endpoint knows none of kg's prefixes; a query's own declarations come after and win
+    declared = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in STANDARD_PREFIXES.items())
+    form = urllib.parse.urlencode({"query": declared + query}).encode()
+    request = urllib.request.Request(url, data=form, headers={
+        "Accept": "application/sparql-results+json, text/turtle;q=0.9",
+        "Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            kind = (response.headers.get("Content-Type") or "").split(";")[0].strip()
+            body = response.read()
+    except urllib.error.HTTPError as exc:
+        detail = " ".join(exc.read(300).decode("utf-8", "replace").split())
+        if exc.code == 400:
+            raise QueryError(f"{url}: the endpoint refused the query: {detail or exc.reason}") from None
+        raise StoreError(f"{url}: the endpoint answered HTTP {exc.code} {exc.reason}: {detail}".rstrip(": ")) from None
+    except (TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+            raise StoreError(f"{url}: the endpoint did not answer within {timeout:g} s") from None
+        raise StoreError(f"{url}: endpoint unreachable: {reason}") from None
+    if "turtle" in kind or "n-triples" in kind:
+        graph = _bound_graph()
+        graph.parse(data=body.decode("utf-8"), format="turtle")
+        return graph
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise StoreError(f"{url}: the endpoint's answer is not SPARQL JSON results ({kind or 'no type'})") from None
+    if "boolean" in data:
+        return bool(data["boolean"])
+    columns = data["head"]["vars"]
+    rows = [[_json_value(binding.get(name)) for name in columns] for binding in data["results"]["bindings"]]
+    return _frame(columns, rows)
+
+
+def _json_value(cell: dict | None):
+    if cell is None:
+        return None
+    if cell["type"] == "bnode":
+        return f"_:{cell['value']}"
+    if cell["type"] == "uri":
+        return cell["value"]
+    return _python(cell.get("datatype", _XSD + "string"), cell["value"])
+
+
 def _frame_to_json(frame: pd.DataFrame) -> dict:
     bindings = []
     for row in frame.itertuples(index=False, name=None):
@@ -264,12 +351,13 @@ def _frame_to_json(frame: pd.DataFrame) -> dict:
     return {"head": {"vars": list(frame.columns)}, "results": {"bindings": bindings}}
 
 
-def run_query(target: str | Path, query: str, fmt: str = "table") -> str:
+def run_query(target: str | Path, query: str, fmt: str = "table", timeout: float = 60.0) -> str:
     """Run a query against a store directory, an RDF file or an endpoint URL; return text.
 
     Args:
         target: a store directory, an RDF file (.ttl/.trig/.nt/.nq/.jsonld, loaded into
             memory) or an ``http(s)://`` SPARQL endpoint.
+        timeout: seconds to wait for an endpoint's answer.
         fmt: ``table``, ``csv``, ``tsv`` or ``json``. SELECT gives rows in that format
             (json = SPARQL 1.1 JSON results), ASK ``true``/``false``, CONSTRUCT Turtle
             (JSON-LD for json).
@@ -281,13 +369,9 @@ def run_query(target: str | Path, query: str, fmt: str = "table") -> str:
         raise QueryError(f"unknown output format {fmt!r} (choose from {', '.join(FORMATS)})")
     text = str(target)
     if text.startswith(("http://", "https://")):
-        store = open_store(text, read_only=True)
-        try:
-            return _format_remote(sparql(store, query), fmt)
-        finally:
-            close_store(store)
+        return _format_remote(_remote_query(text, query, timeout), fmt)
     store = _local_store(Path(target))
-    return _format_ox(_ox_query(store, query), fmt)
+    return _ox_query(store, query, lambda answer: _format_ox(answer, fmt))
 
 
 # --- named queries ---------------------------------------------------------------------------

@@ -1,9 +1,17 @@
 """A SPARQL 1.1 Protocol endpoint over a local store, with a query page and the explorer.
 
-Standard library HTTP (``ThreadingHTTPServer``) over pyoxigraph: the default graph is the
-union of the named graphs and the kg prefixes are predeclared, as in :func:`kg.query.sparql`.
-Read-only unless asked; every query runs in a worker thread with a deadline, results are
-capped, and no response ever carries a stack trace or a file from disk.
+Standard library HTTP (``ThreadingHTTPServer``, one thread per connection) in front of query
+worker processes (:mod:`kg.workers`): the default graph is the union of the named graphs and the
+kg prefixes are predeclared, as in :func:`kg.query.sparql`. Read-only unless asked. Every query,
+update and explorer page runs in a worker that is killed at its deadline, so a heavy query stops
+using the machine when its client is told it timed out; a query that crashes the engine costs
+only its worker. Answers are capped in rows and bytes and reach the client from a spool file,
+never whole in the server's memory. Slow clients are dropped after ``read_timeout`` seconds and
+open connections are bounded; no response carries a stack trace or a file from disk.
+
+The store is held against writers while it is served: ``kg build --store`` into it is refused.
+A store given as an object, an RDF file or ``"memory"`` is served from a copy in a temporary
+directory (updates change the copy).
 
 Routes: ``/sparql`` (GET ``?query=``, POST ``application/sparql-query``, POST form ``query=``
 or ``update=``, POST ``application/sparql-update``), ``/`` (query page), ``/explorer``
@@ -12,9 +20,15 @@ or ``update=``, POST ``application/sparql-update``), ``/`` (query page), ``/expl
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
+import shutil
+import signal
+import socket
+import tempfile
 import threading
+import time
 from collections import OrderedDict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,12 +36,15 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
-from oxrdflib import OxigraphStore
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
-from kg.errors import KGError, QueryError, StoreError
-from kg.sparql_results import GRAPH_TYPES, RESULT_TYPES, evaluate, fetches_url, negotiate, one_line, uses_service, write_answer
-from kg.store import STANDARD_PREFIXES, close_store, load_file, open_store, to_pyoxigraph
+from kg.errors import QueryError, StoreError
+from kg.sparql_results import check_nesting
+from kg.store import (
+    STANDARD_PREFIXES, close_store, hold_store, load_file, open_store, release_store, store_directory, to_pyoxigraph,
+)
+from kg.worker import Settings
+from kg.workers import Busy, Stopped, WorkerPool
 
 log = logging.getLogger("kg.server")
 
@@ -36,124 +53,168 @@ PAGE_POLICY = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
     "img-src data: blob:; font-src data:; connect-src 'self'; form-action 'self'; base-uri 'none'"
 )
-# Oxigraph would fetch the SERVICE URL itself, with no deadline: any client could make the
-# server call hosts on its network or hold a query slot for ever
-_NO_SERVICE = "SERVICE is not allowed on this endpoint"
-_NO_FETCH = "SERVICE and LOAD are not allowed on this endpoint: it fetches no URL"
 PAGE_CACHE = 16  # explorer pages kept (about 1 MB each)
+_CROSS_SITE = "updates from another site are refused (send them from this server's own pages or without a browser)"
 
 
 class HTTPProblem(Exception):
-    """An answer other than 200: status code and a one-line plain-text message."""
+    """An answer other than 200: status code, a one-line plain-text message and extra headers."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, headers: dict | None = None):
         super().__init__(message)
         self.status = status
+        self.headers = headers or {}
 
 
-def _open(spec: Any, allow_update: bool) -> tuple[Dataset, ox.Store, bool]:
-    """(rdflib view, pyoxigraph store, whether we opened it and must close it)."""
-    if isinstance(spec, ox.Store):
-        return Dataset(store=OxigraphStore(store=spec), default_union=True), spec, False
-    if isinstance(spec, Graph):
-        local = to_pyoxigraph(spec)
+def _copy_to(directory: Path, source: ox.Store) -> None:
+    target = ox.Store(str(directory))
+    target.extend(source)
+    target.flush()
+    del target
+    gc.collect()  # closed, background work ended, before any worker opens the copy
+
+
+def _prepare(spec: Any) -> tuple[Path, Path | None]:
+    """(the store directory to serve, a temporary directory to remove afterwards or None)."""
+    if isinstance(spec, (ox.Store, Graph)):
+        local = spec if isinstance(spec, ox.Store) else to_pyoxigraph(spec)
         if local is None:
             raise StoreError("the server needs a local Oxigraph store, not a remote or plain rdflib one")
-        view = spec if isinstance(spec, Dataset) else Dataset(store=spec.store, default_union=True)
-        return view, local, False
+        scratch = Path(tempfile.mkdtemp(prefix="kg-serve-"))
+        _copy_to(scratch / "store", local)
+        return scratch / "store", scratch
     text = str(spec)
     if text.startswith(("http://", "https://")):
         raise StoreError(f"{text}: serve a local store directory or RDF file, not a remote endpoint")
-    if text != "memory" and Path(text).is_file():
-        dataset = open_store("memory")
-        load_file(dataset, Path(text))
-    else:
-        dataset = open_store(text, read_only=not allow_update, create=False)
-    return dataset, to_pyoxigraph(dataset), True
+    if text == "memory" or Path(text).is_file():
+        scratch = Path(tempfile.mkdtemp(prefix="kg-serve-"))
+        try:
+            dataset = open_store(scratch / "store")
+            try:
+                if text != "memory":
+                    load_file(dataset, Path(text))
+            finally:
+                close_store(dataset)
+        except BaseException:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise
+        return scratch / "store", scratch
+    close_store(open_store(text, read_only=True, create=False))  # one clear line when it is no store
+    return store_directory(Path(text)), None
 
 
 class SparqlServer(ThreadingHTTPServer):
-    """The HTTP server with its store, limits, worker slots and the cached explorer graph."""
+    """The HTTP server with its store, limits, query workers and the cached explorer pages."""
 
     daemon_threads = True
-    request_queue_size = 64  # browsers open several connections at once
+    request_queue_size = 128  # browsers open several connections at once
     block_on_close = False  # a browser's idle keep-alive connection must not hold up close()
 
-    def __init__(self, address, dataset: Dataset, store: ox.Store, *, owned: bool, allow_update: bool,
-                 timeout: float, max_rows: int, max_body: int):
-        super().__init__(address, _Handler)
-        self.dataset, self.store, self.owned = dataset, store, owned
+    def __init__(self, address, path: Path, scratch: Path | None, *, allow_update: bool, timeout: float,
+                 max_rows: int, max_body: int, max_bytes: int, workers: int, max_connections: int,
+                 read_timeout: float):
+        self.path, self.scratch = path, scratch
         self.allow_update, self.timeout, self.max_rows, self.max_body = allow_update, timeout, max_rows, max_body
-        # a query past its deadline cannot be cancelled inside Oxigraph: it keeps its slot until
-        # it ends, so runaway queries are bounded by the number of slots, not by the clients
-        self.slots = threading.BoundedSemaphore(max(2, 2 * (os.cpu_count() or 1)))
+        self.max_connections, self.read_timeout = max_connections, read_timeout
         self._lock = threading.Lock()
-        self._network = None
         self._index: bytes | None = None
-        # a page costs a quarter second of Python under the GIL: the same one is made once
+        # a page costs a quarter second of a worker: the same one is made once
         self._pages: OrderedDict[tuple, bytes] = OrderedDict()
-        self._generation = 0
+        self._open_connections = 0
+        self._reading: dict[socket.socket, float] = {}
+        self._store_lock: int | None = hold_store(path)
+        self.pool = None
+        try:
+            self.pool = WorkerPool(Settings(str(path), dict(STANDARD_PREFIXES), max_rows, max_bytes), workers,
+                                   timeout, on_update=self._writing)
+            super().__init__(address, _Handler)
+        except BaseException:
+            self._release()
+            raise
+        threading.Thread(target=self._drop_slow_clients, name="kg-reaper", daemon=True).start()
 
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
         return f"http://{host}:{port}/"
 
-    def run_limited(self, work):
-        """``work()`` in a worker thread; HTTPProblem 503 when it misses the deadline."""
-        if not self.slots.acquire(timeout=self.timeout):
-            raise HTTPProblem(503, "server busy: too many queries running, try again later")
-        box: dict[str, Any] = {}
-        done = threading.Event()
+    # --- connections ------------------------------------------------------------------------
 
-        def run():
-            try:
-                box["value"] = work()
-            except BaseException as exc:  # handed to the waiting request thread
-                box["error"] = exc
-            finally:
-                self.slots.release()
-                done.set()
-
-        threading.Thread(target=run, name="kg-query", daemon=True).start()
-        if not done.wait(self.timeout):
-            raise HTTPProblem(503, f"query timed out after {self.timeout:g} s")
-        if "error" in box:
-            raise box["error"]
-        return box["value"]
-
-    def network(self):
-        """The networkx view of the store, read once and kept until an update."""
-        from kg.graph import to_networkx
-
+    def process_request(self, request, client_address) -> None:
         with self._lock:
-            if self._network is None:
-                self._network = to_networkx(self.dataset)
-            return self._network
+            full = self._open_connections >= self.max_connections
+            if not full:
+                self._open_connections += 1
+                self._reading[request] = time.monotonic() + self.read_timeout
+        if full:  # told at once and dropped; the thread per connection is never started
+            try:
+                request.sendall(b"HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: text/plain\r\n"
+                                b"Content-Length: 39\r\n\r\nserver busy: too many open connections\n")
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
 
-    def explorer_page(self, options: dict[str, Any]) -> bytes:
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._lock:
+                self._open_connections -= 1
+                self._reading.pop(request, None)
+
+    def request_read(self, connection) -> None:
+        """The whole request has arrived: the read deadline no longer applies."""
+        with self._lock:
+            self._reading.pop(connection, None)
+
+    def _drop_slow_clients(self) -> None:
+        while self.pool is not None:
+            time.sleep(0.25)
+            now = time.monotonic()
+            with self._lock:
+                late = [sock for sock, deadline in self._reading.items() if deadline < now]
+                for sock in late:
+                    del self._reading[sock]
+            for sock in late:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    # --- the store --------------------------------------------------------------------------
+
+    def _writing(self, starting: bool) -> None:
+        """An update opens the store for writing in a worker: our hold on it pauses meanwhile."""
+        if starting:
+            if self._store_lock is not None:
+                release_store(self._store_lock)
+                self._store_lock = None
+            return
+        self.changed()
+        try:
+            self._store_lock = hold_store(self.path)
+        except StoreError as exc:
+            log.warning("kg: %s", exc)
+
+    def explorer_page(self, options: dict[str, Any], read) -> bytes:
         """The explorer page for these options, from a small cache emptied by every update."""
-        from kg.export.html import to_html
-
-        key = tuple(sorted(options.items()))
+        key = (self.pool.generation, tuple(sorted(options.items())))
         with self._lock:
             if key in self._pages:
                 self._pages.move_to_end(key)
                 return self._pages[key]
-            generation = self._generation
-        page = to_html(self.network(), **options).encode()
+        page = read()
         with self._lock:
-            if generation == self._generation:  # no update came in while it was made
-                self._pages[key] = page
-                while len(self._pages) > PAGE_CACHE:
-                    self._pages.popitem(last=False)
+            self._pages[key] = page
+            while len(self._pages) > PAGE_CACHE:
+                self._pages.popitem(last=False)
         return page
 
     def changed(self) -> None:
         with self._lock:
-            self._network = None
             self._pages.clear()
-            self._generation += 1
 
     def index_page(self) -> bytes:
         if self._index is None:
@@ -162,18 +223,27 @@ class SparqlServer(ThreadingHTTPServer):
             self._index = index_page().encode()
         return self._index
 
+    def _release(self) -> None:
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.close()
+        if self._store_lock is not None:
+            release_store(self._store_lock)
+            self._store_lock = None
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None
+
     def server_close(self) -> None:
         super().server_close()
-        if self.owned:
-            close_store(self.dataset)
-            self.owned = False
+        self._release()
 
 
 class _Handler(BaseHTTPRequestHandler):
     """One request: route it, answer with a status, never with a traceback."""
 
     server: SparqlServer
-    timeout = 60  # seconds a client may take to send its request; slow senders are dropped
+    timeout = 10  # seconds one read may wait; the whole request must come within server.read_timeout
 
     # a broken request line gets an answer with a status line, not a bare HTTP/0.9 body
     default_request_version = "HTTP/1.0"
@@ -215,6 +285,8 @@ class _Handler(BaseHTTPRequestHandler):
     do_PUT = do_DELETE = do_PATCH = _not_allowed
 
     def _dispatch(self, method: str) -> None:
+        if method != "POST":
+            self.server.request_read(self.connection)
         url = urlsplit(self.path)
         params = parse_qs(url.query, keep_blank_values=True)
         try:
@@ -231,7 +303,10 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._send(200, b"ok\n", "text/plain; charset=utf-8")
         except HTTPProblem as problem:
-            self._send(problem.status, f"{problem}\n".encode(), "text/plain; charset=utf-8")
+            try:
+                self._send(problem.status, f"{problem}\n".encode(), "text/plain; charset=utf-8", problem.headers)
+            except OSError:
+                pass  # the client went away
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client went away
         except Exception:
@@ -239,10 +314,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(500, b"internal server error\n", "text/plain; charset=utf-8")
 
     def _send(self, status: int, body: bytes, kind: str | None, headers: dict | None = None,
-              page: bool = False) -> None:
+              page: bool = False, length: int | None = None) -> None:
         self.send_response(status)
         self.send_header("Access-Control-Allow-Origin", "*")
-        self.send_header("Access-Control-Expose-Headers", "X-KG-Truncated")
+        self.send_header("Access-Control-Expose-Headers", "X-KG-Truncated, Retry-After")
         self.send_header("X-Content-Type-Options", "nosniff")
         if page:
             self.send_header("Content-Security-Policy", PAGE_POLICY)
@@ -250,7 +325,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", kind)
         for name, value in (headers or {}).items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(len(body) if length is None else length))
         self.end_headers()
         if body and self.command != "HEAD":
             self.wfile.write(body)
@@ -273,8 +348,10 @@ class _Handler(BaseHTTPRequestHandler):
                     size -= len(self.rfile.read(min(size, 65536)) or b"\0" * size)
             self.close_connection = True
             raise HTTPProblem(413, f"request body over {limit} bytes")
+        data = self.rfile.read(size)
+        self.server.request_read(self.connection)
         try:
-            return self.rfile.read(size).decode("utf-8")
+            return data.decode("utf-8")
         except UnicodeDecodeError:
             raise HTTPProblem(400, "request body is not UTF-8") from None
 
@@ -296,50 +373,84 @@ class _Handler(BaseHTTPRequestHandler):
         if len(queries) + len(updates) != 1:
             raise HTTPProblem(400, "give exactly one query or update")
         if updates:
-            self._update(method, updates[0])
+            self._update(method, kind if method == "POST" else "", updates[0])
             return
-        if uses_service(queries[0]):
-            raise HTTPProblem(403, _NO_SERVICE)
-        server = self.server
-        graphs = form.get("default-graph-uri", []), form.get("named-graph-uri", [])
         try:
-            result = server.run_limited(lambda: evaluate(server.store, queries[0], server.max_rows, *graphs))
+            check_nesting(queries[0])
         except QueryError as exc:
             raise HTTPProblem(400, str(exc)) from None
-        headers = {"Vary": "Accept", "Cache-Control": "no-store"}
-        if result.truncated:
-            headers["X-KG-Truncated"] = "true"
-        accept = self.headers.get("Accept")
-        offered: dict[str, Any] = GRAPH_TYPES if result.kind == "graph" else RESULT_TYPES
-        default = "text/turtle" if result.kind == "graph" else "application/sparql-results+json"
-        kind = negotiate(accept, offered, default)
-        if kind is None:
-            raise HTTPProblem(406, f"cannot answer {accept}; available: {', '.join(offered)}")
-        body = write_answer(result, kind)
-        charset = "; charset=utf-8" if kind.startswith("text/") else ""
-        self._send(200, body, kind + charset, headers)
+        graphs = (tuple(form.get("default-graph-uri", [])), tuple(form.get("named-graph-uri", [])))
+        job = self.server.pool.job("query", queries[0], self.headers.get("Accept"), graphs)
+        self._answer(job, {"Vary": "Accept", "Cache-Control": "no-store"})
 
-    def _update(self, method: str, text: str) -> None:
+    def _answer(self, job, headers: dict, page: bool = False) -> bytes | None:
+        """Relay a worker's answer to the client as it comes; with ``page``, return it instead.
+
+        The last piece is written after the worker is given back, so a client that sends its
+        next request as soon as it has read this answer finds the slot free.
+        """
+        sent, last = False, b""
+        try:
+            with job as replies:
+                first = next(replies)
+                if first[0] == "error":
+                    raise HTTPProblem(first[1], first[2])
+                _, status, kind, truncated, length = first
+                if page:
+                    return b"".join(reply[1] for reply in replies if reply[0] == "data")
+                if truncated:
+                    headers["X-KG-Truncated"] = "true"
+                charset = "; charset=utf-8" if kind and kind.startswith("text/") else ""
+                for reply in replies:
+                    if reply[0] != "data":
+                        continue
+                    if not sent:
+                        self._send(status, b"", kind and kind + charset, headers, length=length)
+                        sent = True
+                    if last and self.command != "HEAD":
+                        self.wfile.write(last)
+                    last = reply[1]
+        except Busy as busy:
+            raise HTTPProblem(503, str(busy), {"Retry-After": str(busy.retry_after)}) from None
+        except Stopped as stopped:
+            if sent:  # the status went out already: a short body tells the client it was cut
+                self.close_connection = True
+                return None
+            raise HTTPProblem(stopped.status, str(stopped)) from None
+        if not sent:
+            self._send(status, b"", kind and kind + charset, headers, length=length)
+        if last and self.command != "HEAD":
+            self.wfile.write(last)
+        return None
+
+    def _update(self, method: str, kind: str, text: str) -> None:
         server = self.server
         if not server.allow_update:
             raise HTTPProblem(403, "updates are not allowed on this endpoint")
         if method != "POST":
             raise HTTPProblem(405, "send updates with POST")
-        if fetches_url(text):
-            raise HTTPProblem(403, _NO_FETCH)
+        if self._cross_site():
+            raise HTTPProblem(403, _CROSS_SITE)
+        try:
+            check_nesting(text)
+        except QueryError as exc:
+            raise HTTPProblem(400, str(exc)) from None
+        self._answer(server.pool.update(text), {})
 
-        def work():
-            try:
-                server.store.update(text, prefixes=STANDARD_PREFIXES)
-            except SyntaxError as exc:
-                raise HTTPProblem(400, one_line(exc)) from None
-            except (OSError, ValueError, RuntimeError) as exc:
-                raise HTTPProblem(400, f"update failed: {one_line(exc)}") from None
-            finally:
-                server.changed()
+    def _cross_site(self) -> bool:
+        """Whether a browser sent this request from a page of another site (a cross-site form post).
 
-        server.run_limited(work)
-        self._send(204, b"", None)
+        Browsers name the page's origin in ``Origin`` on every POST and say where a request
+        comes from in ``Sec-Fetch-Site``; tools such as curl or SPARQLWrapper send neither.
+        """
+        site = (self.headers.get("Sec-Fetch-Site") or "").lower()
+        if site and site not in ("same-origin", "none"):
+            return True
+        origin = self.headers.get("Origin")
+        if origin is None:
+            return False
+        host = (self.headers.get("Host") or "").lower()
+        return origin.lower() not in (f"http://{host}", f"https://{host}")
 
     def _explorer(self, params: dict[str, list[str]]) -> None:
         def one(name: str) -> str | None:
@@ -355,56 +466,71 @@ class _Handler(BaseHTTPRequestHandler):
         focus = one("focus")
         options = {"focus": focus, "hops": hops, "since": one("since"), "until": one("until"),
                    "types": one("types"), "max_nodes": max_nodes, "title": f"kg: {focus}" if focus else "kg explorer"}
-        try:
-            page = self.server.run_limited(lambda: self.server.explorer_page(options))
-        except KGError as exc:
-            raise HTTPProblem(404 if focus and str(exc).startswith("no entity") else 400, one_line(exc)) from None
+        page = self.server.explorer_page(options, lambda: self._answer(self.server.pool.job("explorer", options),
+                                                                       {}, page=True))
         self._send(200, page, "text/html; charset=utf-8", page=True)
 
 
 def make_server(store: Any, host: str = "127.0.0.1", port: int = 8000, *, allow_update: bool = False,
-                timeout: float = 30.0, max_rows: int = 10000, max_body: int = 1_000_000) -> SparqlServer:
+                timeout: float = 30.0, max_rows: int = 10000, max_body: int = 1_000_000,
+                max_bytes: int = 64_000_000, workers: int | None = None, max_connections: int = 256,
+                read_timeout: float = 10.0) -> SparqlServer:
     """A ready, not yet running server; call ``serve_forever()`` (in a thread if you like).
 
     Args:
-        store: a store directory, an RDF file (loaded into memory), ``"memory"``, or an open
-            local store (rdflib Dataset from :func:`kg.store.open_store`, or a pyoxigraph Store).
+        store: a store directory, an RDF file, ``"memory"``, or an open local store (rdflib
+            Dataset from :func:`kg.store.open_store`, or a pyoxigraph Store); all but a
+            directory are served from a temporary copy.
         port: 0 picks a free port (see ``server.url``).
         allow_update: accept SPARQL updates (refused with 403 otherwise).
-        timeout: seconds a query may run before the answer is 503.
+        timeout: seconds a query may run; then its worker is killed and the answer is 503.
         max_rows: rows (or triples) kept; more are cut and flagged ``X-KG-Truncated: true``.
         max_body: largest request body in bytes (413 above).
+        max_bytes: largest answer in bytes (cut at a row and flagged likewise).
+        workers: query worker processes (slots); default twice the cores, at least 4.
+        max_connections: open connections at once; more are answered 503 and closed.
+        read_timeout: seconds a client may take to send its whole request.
 
     Example:
         >>> server = make_server("memory", port=0)
         >>> server.server_close()
     """
-    dataset, local, owned = _open(store, allow_update)
+    path, scratch = _prepare(store)
+    size = workers if workers else max(4, 2 * (os.cpu_count() or 1))
     try:
-        return SparqlServer((host, port), dataset, local, owned=owned, allow_update=allow_update,
-                            timeout=timeout, max_rows=max_rows, max_body=max_body)
+        return SparqlServer((host, port), path, scratch, allow_update=allow_update, timeout=timeout,
+                            max_rows=max_rows, max_body=max_body, max_bytes=max_bytes, workers=max(2, size),
+                            max_connections=max_connections, read_timeout=read_timeout)
     except OSError as exc:
-        if owned:
-            close_store(dataset)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
         raise StoreError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    except BaseException:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+        raise
 
 
-def serve(store_spec: Any, host: str = "127.0.0.1", port: int = 8000, *, allow_update: bool = False,
-          timeout: float = 30.0, max_rows: int = 10000, max_body: int = 1_000_000) -> None:
+def serve(store_spec: Any, host: str = "127.0.0.1", port: int = 8000, **options) -> None:
     """Serve a store over HTTP until interrupted (arguments as :func:`make_server`).
 
     Example:
         >>> serve("out/store", port=8000)  # doctest: +SKIP
     """
-    server = make_server(store_spec, host, port, allow_update=allow_update, timeout=timeout,
-                         max_rows=max_rows, max_body=max_body)
+    server = make_server(store_spec, host, port, **options)
     if not log.handlers and not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(message)s")
-    log.info("kg: serving %s (SPARQL at %ssparql, %s)", server.url, server.url,
-             "updates allowed" if allow_update else "read-only")
+    log.info("kg: serving %s (SPARQL at %ssparql, %s; %d query workers)", server.url, server.url,
+             "updates allowed" if server.allow_update else "read-only", server.pool.size)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)  # a stop by a service manager cleans up as Ctrl+C does
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt

@@ -11,15 +11,14 @@ import csv
 import io
 import json
 import re
+import threading
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from kg.store import STANDARD_PREFIXES
 
 RESULT_TYPES = {  # media type -> serialiser name, for SELECT and ASK
     "application/sparql-results+json": "json",
@@ -36,18 +35,29 @@ GRAPH_TYPES = {  # media type -> RDF syntax, for CONSTRUCT and DESCRIBE
     "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
-# what a SPARQL lexer skips: long and short strings, IRIs and comments, in the order it meets them
+# what a SPARQL lexer skips: long and short strings, IRIs, comments (ended by CR or LF, as the
+# grammar says) and prefixed names, whose local part may hold escapes such as \' or \#
 _OPAQUE = re.compile(
     r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
-    r'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|\#[^\n]*''',
+    r'''|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*'|<[^<>"{}|^`\\\s]*>|\#[^\n\r]*'''
+    r'''|(?<![\w?$])(?:[A-Za-z][\w.-]*)?:(?:[\w:%.-]|\\[_~.\-!$&'()*+,;=/?#@%])*''',
     re.S,
 )
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # the keyword, not a variable (?service), prefixed name (ex:service) or blank node (_:service)
 _SERVICE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:])", re.I)
 _FETCHING = re.compile(r"(?<![\w?$:])(?:SERVICE|LOAD)(?![\w:])", re.I)
+_NESTING = re.compile(r"[(\[{]|[)\]}]|!|&&|\|\||[-+*/^|]")
 _SPARQL_NS = "http://www.w3.org/2005/sparql-results#"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# XML 1.0 cannot carry these characters at all, not even escaped
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: nesting (brackets and operators) a query may have; Oxigraph's parser recurses on each level
+MAX_NESTING = 2000
+#: stack of the thread that parses and evaluates a query: deep enough for MAX_NESTING levels
+QUERY_STACK = 512 * 1024 * 1024
+# rdflib's parser is pure Python: above this size the lexical check alone decides
+_PARSE_LIMIT = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +88,13 @@ def one_line(exc: BaseException) -> str:
 
 
 def uses_service(text: str) -> bool:
-    """Whether a query or update calls SERVICE, which would make the server fetch a URL.
+    """Whether a query calls SERVICE, which would make the server fetch a URL.
 
-    A lexical check: strings, IRIs and comments are skipped as a SPARQL lexer skips them, and
-    ``\\u`` escapes are decoded first, so the keyword cannot hide; a false alarm only refuses.
+    Decided on the query as rdflib's SPARQL parser reads it, and on the tokens as the SPARQL
+    lexer splits them (comments end at CR or LF, strings, IRIs and prefixed names with their
+    escapes are skipped, ``\\u`` escapes decoded): if either sees SERVICE the query is
+    refused, so a text the two parsers read differently cannot hide it; a false alarm only
+    refuses.
 
     Example:
         >>> uses_service("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
@@ -89,13 +102,15 @@ def uses_service(text: str) -> bool:
         >>> uses_service('SELECT ?service { ?service kg:label "SERVICE" }')
         False
     """
-    return bool(_SERVICE.search(_code_of(text)))
+    if not _mentions(text, "service"):
+        return False
+    return bool(_SERVICE.search(_code_of(text))) or _parsed_has(text, update=False)
 
 
 def fetches_url(update: str) -> bool:
     """Whether an update would make the server fetch a URL: SERVICE, or LOAD <url>.
 
-    The same lexical check as :func:`uses_service`.
+    The same two readings as :func:`uses_service`.
 
     Example:
         >>> fetches_url("LOAD <http://example.org/data.ttl>")
@@ -103,46 +118,120 @@ def fetches_url(update: str) -> bool:
         >>> fetches_url('INSERT DATA { <urn:a> <urn:p> "LOAD" }')
         False
     """
-    return bool(_FETCHING.search(_code_of(update)))
+    if not (_mentions(update, "service") or _mentions(update, "load")):
+        return False
+    return bool(_FETCHING.search(_code_of(update))) or _parsed_has(update, update=True)
+
+
+def _mentions(text: str, keyword: str) -> bool:
+    """Whether the keyword's letters occur at all once escapes are decoded (no parse needed if not)."""
+    return keyword in _decoded(text).lower()
+
+
+def _parsed_has(text: str, update: bool) -> bool:
+    """Whether rdflib's parse of the text holds a SERVICE pattern (or a LOAD, for an update)."""
+    if len(text) > _PARSE_LIMIT:
+        return False
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    wanted = {"ServiceGraphPattern", "Load"} if update else {"ServiceGraphPattern"}
+    try:
+        tree = (parseUpdate if update else parseQuery)(text.replace("\r", "\n"))
+    except Exception:  # pyparsing and rdflib raise many types; Oxigraph reports the syntax error
+        return False
+    stack, seen = [tree], 0
+    while stack and seen < 1_000_000:
+        node, seen = stack.pop(), seen + 1
+        if isinstance(node, CompValue):
+            if node.name in wanted:
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+            stack.extend(node)
+    return False
+
+
+def _decoded(text: str) -> str:
+    return _ESCAPE.sub(lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)), text)
 
 
 def _code_of(text: str) -> str:
-    """The text with escapes decoded and strings, IRIs and comments blanked out."""
-    decoded = _ESCAPE.sub(lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)), text)
-    return _OPAQUE.sub(" ", decoded)
+    """The text with escapes decoded and strings, IRIs, comments and prefixed names blanked out."""
+    return _OPAQUE.sub(" ", _decoded(text))
 
 
-def evaluate(store: ox.Store, query: str, max_rows: int, default_graphs=(), named_graphs=()) -> Result:
-    """Run a query over the union graph (or the given graphs); keep at most ``max_rows`` rows.
+def nesting(text: str) -> int:
+    """How deep a query may nest: its deepest bracket plus its operators and UNION/OPTIONAL/MINUS.
 
-    Raises:
-        QueryError: the query does not parse or fails (one-line message), or a graph IRI is bad.
+    A bound, not the exact depth of the parse: Oxigraph's parser and evaluator recurse once
+    per level, and a query far deeper than any real one would overflow their stack.
 
     Example:
-        >>> evaluate(ox.Store(), "ASK { ?s ?p ?o }", 10).boolean
-        False
+        >>> nesting("SELECT * { FILTER((1 + 2) > 0) }")
+        4
     """
-    options: dict[str, Any] = {"prefixes": STANDARD_PREFIXES}
+    code = _code_of(text)
+    depth = deepest = operators = 0
+    for match in _NESTING.finditer(code):
+        token = match.group()
+        if token in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in ")]}":
+            depth = max(0, depth - 1)
+        else:
+            operators += 1
+    keywords = len(re.findall(r"\b(?:UNION|OPTIONAL|MINUS)\b", code, re.I))
+    return deepest + operators + keywords
+
+
+def check_nesting(text: str) -> None:
+    """QueryError when a query nests deeper than :data:`MAX_NESTING` (it would overflow the parser)."""
+    depth = nesting(text)
+    if depth > MAX_NESTING:
+        raise QueryError(f"query nested too deeply: {depth} levels of brackets and operators "
+                         f"(at most {MAX_NESTING})")
+
+
+def deep_call(work):
+    """``work()`` in a thread with a stack deep enough for :data:`MAX_NESTING` levels; its result.
+
+    Oxigraph parses and evaluates recursively: on the usual 8 MiB stack a few thousand levels
+    end the process, which no exception handler can catch.
+    """
+    box: dict[str, Any] = {}
+
+    def run():
+        try:
+            box["value"] = work()
+        except BaseException as exc:  # handed back to the caller's thread, without the frames:
+            # pyoxigraph's results must be dropped on the thread that made them
+            box["error"] = exc.with_traceback(None)
+            exc.__context__ = exc.__cause__ = None
+
+    previous = threading.stack_size(QUERY_STACK)
+    try:
+        thread = threading.Thread(target=run, name="kg-query", daemon=True)
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
+def query_options(prefixes: dict[str, str], default_graphs=(), named_graphs=()) -> dict[str, Any]:
+    """The keyword arguments of ``Store.query``: the union default graph unless graphs are given."""
+    options: dict[str, Any] = {"prefixes": prefixes}
     if default_graphs:
         options["default_graph"] = _graph_names(list(default_graphs))
     else:
         options["use_default_graph_as_union"] = True
     if named_graphs:
         options["named_graphs"] = _graph_names(list(named_graphs))
-    try:
-        answer = store.query(query, **options)
-        if isinstance(answer, ox.QueryBoolean):
-            return Result("ask", boolean=bool(answer))
-        if isinstance(answer, ox.QuerySolutions):
-            names = tuple(v.value for v in answer.variables)
-            rows = [tuple(s[i] for i in range(len(names))) for s in islice(answer, max_rows + 1)]
-            return Result("select", names, tuple(rows[:max_rows]), truncated=len(rows) > max_rows)
-        triples = list(islice(answer, max_rows + 1))
-        return Result("graph", rows=tuple(triples[:max_rows]), truncated=len(triples) > max_rows)
-    except SyntaxError as exc:
-        raise QueryError(one_line(exc)) from None
-    except (OSError, ValueError, TypeError, RuntimeError) as exc:
-        raise QueryError(f"query failed: {one_line(exc)}") from None
+    return options
 
 
 # --- content negotiation ----------------------------------------------------------------------
@@ -199,19 +288,24 @@ def _json_term(term) -> dict[str, Any]:
     return out
 
 
+def _xml_text(value: str) -> str:
+    """Escaped XML character data; characters XML 1.0 cannot hold become U+FFFD."""
+    return escape(_NOT_XML.sub("\ufffd", value))
+
+
 def _xml_term(term) -> str:
     if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
+        return f"<uri>{_xml_text(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
+        return f"<bnode>{_xml_text(term.value)}</bnode>"
     if isinstance(term, ox.Triple):
         inner = "".join(f"<{p}>{_xml_term(getattr(term, p))}</{p}>" for p in ("subject", "predicate", "object"))
         return f"<triple>{inner}</triple>"
     if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        return f"<literal xml:lang={quoteattr(term.language)}>{_xml_text(term.value)}</literal>"
     if term.datatype.value == _XSD_STRING:
-        return f"<literal>{escape(term.value)}</literal>"
-    return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+        return f"<literal>{_xml_text(term.value)}</literal>"
+    return f"<literal datatype={quoteattr(term.datatype.value)}>{_xml_text(term.value)}</literal>"
 
 
 def _csv_term(term) -> str:
@@ -224,46 +318,80 @@ def _csv_term(term) -> str:
     return term.value
 
 
+def _csv_line(values) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(values)
+    return out.getvalue()
+
+
+def result_parts(kind: str, names, rows, fmt: str, boolean: bool = False):
+    """(head, one part per row, tail) of a SELECT or ASK result in ``json``, ``xml``, ``csv`` or ``tsv``.
+
+    Rows are written one by one as they come, so a caller can stop at a size or a row count
+    and still close the document with ``tail``.
+    """
+    names = tuple(names)
+    if kind == "ask":
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": boolean}).encode(), iter(()), b""
+        if fmt == "xml":
+            body = f"<boolean>{str(boolean).lower()}</boolean>"
+            return (f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{_SPARQL_NS}"><head></head>'
+                    f"{body}</sparql>\n").encode(), iter(()), b""
+        return str(boolean).lower().encode() + b"\n", iter(()), b""
+    if fmt == "json":
+        head = '{"head": {"vars": ' + json.dumps(list(names), ensure_ascii=False) + '}, "results": {"bindings": ['
+        parts = (json.dumps({n: _json_term(t) for n, t in zip(names, row) if t is not None}, ensure_ascii=False)
+                 for row in rows)
+        return head.encode(), _separated(parts, ", "), b"]}}"
+    if fmt == "xml":
+        variables = "".join(f"<variable name={quoteattr(n)}/>" for n in names)
+        head = f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{_SPARQL_NS}"><head>{variables}</head><results>'
+        parts = ("<result>" + "".join(f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>"
+                                      for n, t in zip(names, row) if t is not None) + "</result>" for row in rows)
+        return head.encode(), (p.encode() for p in parts), b"</results></sparql>\n"
+    if fmt == "csv":
+        parts = (_csv_line([_csv_term(t) for t in row]).encode() for row in rows)
+        return _csv_line(names).encode(), parts, b""
+    # TSV terms are written in their N-Triples form, which escapes tabs and newlines
+    parts = (("\t".join("" if t is None else str(t) for t in row) + "\n").encode() for row in rows)
+    return ("\t".join(f"?{n}" for n in names) + "\n").encode(), parts, b""
+
+
+def _separated(parts, separator: str):
+    for index, part in enumerate(parts):
+        yield ((separator if index else "") + part).encode()
+
+
 def write_results(result: Result, fmt: str) -> bytes:
     """A SELECT or ASK result in a W3C results format: ``json``, ``xml``, ``csv`` or ``tsv``."""
-    names = result.variables
-    if fmt == "json":
-        if result.kind == "ask":
-            return json.dumps({"head": {}, "boolean": result.boolean}).encode()
-        bindings = [{n: _json_term(t) for n, t in zip(names, row) if t is not None} for row in result.rows]
-        body = {"head": {"vars": list(names)}, "results": {"bindings": bindings}}
-        return json.dumps(body, ensure_ascii=False).encode()
-    if fmt == "xml":
-        head = "".join(f"<variable name={quoteattr(n)}/>" for n in names)
-        if result.kind == "ask":
-            body = f"<boolean>{str(result.boolean).lower()}</boolean>"
-        else:
-            rows = (
-                "<result>"
-                + "".join(f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>" for n, t in zip(names, row) if t is not None)
-                + "</result>"
-                for row in result.rows
-            )
-            body = "<results>" + "".join(rows) + "</results>"
-        return f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{_SPARQL_NS}"><head>{head}</head>{body}</sparql>\n'.encode()
-    if result.kind == "ask":
-        return str(result.boolean).lower().encode() + b"\n"
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(names)
-        writer.writerows([_csv_term(t) for t in row] for row in result.rows)
-        return out.getvalue().encode()
-    # TSV terms are written in their N-Triples form, which escapes tabs and newlines
-    lines = ["\t".join(f"?{n}" for n in names)]
-    lines += ["\t".join("" if t is None else str(t) for t in row) for row in result.rows]
-    return ("\n".join(lines) + "\n").encode()
+    head, parts, tail = result_parts(result.kind, result.variables, result.rows, fmt, result.boolean)
+    return head + b"".join(parts) + tail
 
 
-def write_answer(result: Result, media_type: str) -> bytes:
+def xml_safe(term):
+    """A term whose literal text XML 1.0 can hold (others are returned as they are)."""
+    if isinstance(term, ox.Literal) and _NOT_XML.search(term.value):
+        value = _NOT_XML.sub("\ufffd", term.value)
+        if term.language:
+            return ox.Literal(value, language=term.language)
+        return ox.Literal(value, datatype=term.datatype)
+    return term
+
+
+def write_graph(triples, fmt: ox.RdfFormat, prefixes: dict[str, str] | None, out) -> None:
+    """Triples, sorted, in an RDF syntax; prefixes are used by Turtle and RDF/XML only."""
+    triples = sorted(triples, key=str)
+    if fmt == ox.RdfFormat.RDF_XML:
+        triples = [ox.Triple(t.subject, t.predicate, xml_safe(t.object)) for t in triples]
+    used = prefixes if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    ox.serialize(triples, out, format=fmt, prefixes=used)
+
+
+def write_answer(result: Result, media_type: str, prefixes: dict[str, str] | None = None) -> bytes:
     """Any result in a negotiated media type: a key of RESULT_TYPES, or of GRAPH_TYPES for a graph."""
     if result.kind != "graph":
         return write_results(result, RESULT_TYPES[media_type])
-    fmt = GRAPH_TYPES[media_type]
-    prefixes = STANDARD_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    return ox.serialize(sorted(result.rows, key=str), format=fmt, prefixes=prefixes)
+    out = io.BytesIO()
+    write_graph(result.rows, GRAPH_TYPES[media_type], prefixes, out)
+    return out.getvalue()

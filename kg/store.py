@@ -6,14 +6,16 @@ named graphs (one per document), so queries need no ``GRAPH`` clauses.
 
 from __future__ import annotations
 
+import fcntl
 import gc
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from kg.bulk import Part, bulk_load, load_whole, parts
+from kg.bulk import Part, bulk_load, check_safe, load_whole, parts
 from kg.errors import InputError, StoreError
 from kg.namespaces import ONTOLOGY_GRAPH, PREFIXES
 from kg.resources import data_dir
@@ -96,11 +98,41 @@ def _open_oxigraph(path: Path, read_only: bool, create: bool) -> ox.Store:
             raise StoreError(f"{path}: cannot create a store here: {exc.strerror or exc}") from exc
     try:
         return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged store as a RuntimeError
         if "LOCK" in str(exc):
-            raise StoreError(f"{path}: in use by another process (a running build, import or server); "
-                             "try again when it ends") from exc
-        raise StoreError(f"{path}: cannot open store: {exc}") from exc
+            raise StoreError(f"{path}: {_IN_USE}") from exc
+        raise StoreError(f"{path}: cannot open store: {' '.join(str(exc).split())[:300]}") from exc
+
+
+_IN_USE = "in use by another process (a running build, import or server); try again when it ends"
+
+
+def hold_store(path: Path) -> int:
+    """Hold a store directory against writers (a shared lock on RocksDB's LOCK file); the fd to release.
+
+    Another process that opens the store for writing (``kg build --store``, ``kg import``)
+    is refused with one clear line while the lock is held; readers are not affected, and a
+    store that is being written cannot be held.
+
+    Example:
+        >>> release_store(hold_store(path))  # doctest: +SKIP
+    """
+    lock = Path(path) / "LOCK"
+    try:
+        fd = os.open(lock, os.O_RDONLY)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot lock the store: {exc.strerror or exc}") from exc
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError as exc:
+        os.close(fd)
+        raise StoreError(f"{path}: {_IN_USE}") from exc
+    return fd
+
+
+def release_store(fd: int) -> None:
+    """Let go of a lock taken by :func:`hold_store`."""
+    os.close(fd)
 
 
 def _endpoints(spec: str) -> tuple[str, str]:
@@ -229,6 +261,7 @@ def load_file(store: Dataset, path: Path, *, graph: str | None = None, bulk: boo
 
 
 def _load_with_rdflib(store: Dataset, path: Path, graph: str | None) -> int:
+    check_safe(path, rdf_format(path))
     fmt = _RDFLIB_FORMATS[path.suffix.lower()]
     scratch = Dataset()
     try:

@@ -1,5 +1,6 @@
-/* kg explorer: turns the #kg-data JSON into vis DataSets and wires search, filters and the
- * side panel. Article text only ever reaches the page through textContent, never as HTML. */
+/* kg explorer: turns the #kg-data JSON into the vis network (data.options are its options) and
+ * wires search, filters and the side panel. Article text only ever reaches the page through
+ * textContent, never as HTML. */
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("kg-data").textContent);
@@ -68,9 +69,8 @@
   var lazyTips = !data.physics;
   var nodeSet = new vis.DataSet(data.nodes.map(visNode));
   var edgeSet = new vis.DataSet(data.edges.map(visEdge));
-  nodes = nodeSet;  // the globals pyvis declared, kept pointing at the live data
-  edges = edgeSet;
-  network.setData({ nodes: nodeSet, edges: edgeSet });
+  var network = new vis.Network(document.getElementById("mynetwork"), { nodes: nodeSet, edges: edgeSet },
+                                data.options);
   if (lazyTips) {
     network.on("hoverNode", function (params) {
       var n = nodeById[params.node];

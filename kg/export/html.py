@@ -1,9 +1,9 @@
-"""A self-contained, offline HTML explorer of the event graph (pyvis / vis-network).
+"""A self-contained, offline HTML explorer of the event graph (vis-network).
 
-pyvis renders the page with vis-network inlined; the page is then post-processed so that it
-fetches nothing (pyvis links Bootstrap from a CDN), and the graph travels as one escaped JSON
-block that ``explorer.js`` turns into vis DataSets, tooltips (DOM text, never HTML), filters,
-search and the side panel.
+The page is kg's own template, ``explorer.html``, filled with vis-network's script and style
+sheet as the installed pyvis package ships them, kg's style sheets and scripts, and the graph
+as one escaped JSON block that ``explorer.js`` turns into the vis network, tooltips (DOM text,
+never HTML), filters, search and the side panel. Nothing is linked, so nothing is fetched.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ import math
 import re
 from collections import defaultdict
 from html.parser import HTMLParser
+from importlib import resources
 from pathlib import Path
+from string import Template
 from typing import Any
 
 import networkx as nx
-from pyvis.network import Network
 
 from kg.errors import KGError
 from kg.files import atomic_write
@@ -26,6 +27,7 @@ from kg.export.views import entity_countries, place_table, places, quad_class, v
 from kg.graph import ego_graph, filter_graph, layout_positions, to_networkx
 
 PHYSICS_LIMIT = 300  # above this many entities the layout is precomputed and physics is off
+VIS_NETWORK = "vis-9."  # pyvis' folder of the vis-network release explorer.js is written for
 
 TYPE_COLOURS = {
     "Person": "#4e79a7",
@@ -324,12 +326,32 @@ def _asset(name: str) -> str:
     return (_ASSETS / name).read_text(encoding="utf-8")
 
 
-def _swap(page: str, pattern: str, replacement: str, flags: int = 0, count: int = 1) -> str:
-    """Replace exactly ``count`` matches of ``pattern``; fail loudly if pyvis' template moved."""
-    new, n = re.subn(pattern, lambda _: replacement, page, flags=flags)
-    if n != count:
-        raise KGError(f"unexpected pyvis page: {pattern!r} matched {n} times, expected {count}")
-    return new
+def _vis_version(folder: Any) -> tuple[int, ...]:
+    return tuple(int(part) for part in folder.name[len("vis-"):].split(".") if part.isdigit())
+
+
+def vis_network() -> tuple[str, str]:
+    """vis-network's script and style sheet, read from the installed pyvis package.
+
+    pyvis ships vis-network in ``pyvis/templates/lib/vis-<version>/``; the newest release of
+    the major version ``explorer.js`` is written for is taken. The source-map comment is left
+    out: it is the one address in the script, and only developer tools would fetch it.
+    """
+    where = f"pyvis/templates/lib/{VIS_NETWORK}*/vis-network.min.js and vis-network.css"
+    try:
+        lib = resources.files("pyvis") / "templates" / "lib"
+        folders = [f for f in lib.iterdir() if f.is_dir() and f.name.startswith(VIS_NETWORK)]
+        if not folders:
+            raise FileNotFoundError(f"no {VIS_NETWORK}* folder in {lib}")
+        newest = max(folders, key=_vis_version)
+        script = (newest / "vis-network.min.js").read_text(encoding="utf-8")
+        style = (newest / "vis-network.css").read_text(encoding="utf-8")
+    except (ImportError, OSError) as error:
+        raise KGError(f"the explorer needs vis-network from the pyvis package ({where}): {error}") from error
+    code, _, last = script.rstrip().rpartition("\n")
+    if last.startswith("//# sourceMappingURL="):
+        script = code
+    return script, style
 
 
 def _page(g: nx.MultiDiGraph, title: str, view: str = "graph") -> str:
@@ -344,42 +366,23 @@ def _page(g: nx.MultiDiGraph, title: str, view: str = "graph") -> str:
         "documents": g.graph.get("documents", {}),
         "cameoRoots": CAMEO_ROOTS,
         "physics": physics,
+        "options": _options(physics),
         "focus": g.graph.get("focus"),
         "places": located,
         **view_payload(view),
     }
-    net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", heading="")
-    net.options = _options(physics)
-    page = net.generate_html("kg.html")
-
-    page = _swap(page, r"<link\b[^>]*href=\"https?://[^>]*>\s*", "", re.S)
-    page = _swap(page, r"<script\b[^>]*src=\"https?://[^>]*>\s*</script>\s*", "", re.S)
-    # a commented-out local vis link, and a source map only developer tools would fetch
-    page = _swap(page, r"<!--\s*<link\b.*?-->\s*", "", re.S)
-    page = _swap(page, r"//# sourceMappingURL=[^\s<]*", "")
-    page = _swap(page, r"<center>\s*<h1>\s*</h1>\s*</center>\s*", "", re.S, count=2)
-    page = _swap(page, r"<html>", '<!DOCTYPE html>\n<html lang="en">')
-    page = _swap(
-        page,
-        r"<head>\s*<meta charset=\"utf-8\">",
-        '<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, '
-        f'initial-scale=1">\n<title>{html.escape(title)}</title>',
-    )
-    page = _swap(page, r"</head>", f"<style>\n{_asset('explorer.css')}{_asset('views.css')}</style>\n</head>")
-    page = _swap(page, r"<body>", "<body>\n" + _controls(nodes, edges, title))
-    page = _swap(page, r'<div class="card" style="width: 100%">', '<div id="kg-stage">')
-    page = _swap(
-        page,
-        r'<div id="mynetwork" class="card-body"></div>',
-        '<div id="mynetwork"></div>'
-        '<aside id="kg-panel" hidden><button id="kg-close" type="button" aria-label="Close">'
-        '×</button><div id="kg-panel-body"></div></aside>' + _legend(nodes) + view_panes(),
-    )
-    page = _swap(
-        page,
-        r"</body>",
-        f'<script type="application/json" id="kg-data">{script_json(payload)}</script>\n'
-        f"<script>\n{_asset('explorer.js')}</script>\n<script>\n{_asset('views.js')}</script>\n</body>",
+    vis_js, vis_css = vis_network()
+    page = Template(_asset("explorer.html")).substitute(
+        title=html.escape(title),
+        vis_js=vis_js,
+        vis_css=vis_css,
+        css=_asset("explorer.css") + _asset("views.css"),
+        controls=_controls(nodes, edges, title),
+        legend=_legend(nodes),
+        panes=view_panes(),
+        data=script_json(payload),
+        explorer_js=_asset("explorer.js"),
+        views_js=_asset("views.js"),
     )
     leaks = remote_references(page)
     if leaks:

@@ -47,7 +47,8 @@ def node_point(page, node_id):
 
 def test_renders_all_entities_offline(page, sample_page):
     open_page(page, sample_page)
-    counts = page.evaluate("[kgExplorer.nodes.length, kgExplorer.edges.length, nodes.length]")
+    counts = page.evaluate(
+        "[kgExplorer.nodes.length, kgExplorer.edges.length, kgExplorer.network.body.data.nodes.length]")
     assert counts == [7, 7, 7]
     assert page.locator("#mynetwork canvas").count() == 1
     assert "7 of 7 entities, 7 of 7 events" in page.text_content("#kg-status")

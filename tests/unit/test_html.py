@@ -5,11 +5,13 @@ from __future__ import annotations
 import html
 import json
 import re
+from pathlib import Path
 
 import networkx as nx
 import pytest
 
 from kg.errors import KGError
+from kg.export import html as explorer_html
 from kg.export.html import (
     MODALITY_DASHES,
     NEGATED_COLOUR,
@@ -19,6 +21,7 @@ from kg.export.html import (
     script_json,
     show,
     to_html,
+    vis_network,
     write_html,
 )
 from kg.graph import to_networkx
@@ -81,6 +84,65 @@ def test_no_remote_resources(page):
     assert "vis-network" in page and "new vis.Network" in page
     assert re.search(r"<script[^>]*\bsrc=", page) is None
     assert re.search(r"<link\b", page) is None
+
+
+# ---- vis-network comes from the installed pyvis ------------------------------------------
+
+def pyvis_vis_network() -> Path:
+    import pyvis
+
+    folders = (Path(pyvis.__file__).parent / "templates" / "lib").glob("vis-9.*")
+    newest = max(folders, key=lambda f: [int(n) for n in f.name[4:].split(".")], default=None)
+    assert newest is not None, "pyvis ships no vis-network 9"
+    return newest
+
+
+def test_page_inlines_the_installed_pyvis_vis_network(page):
+    folder = pyvis_vis_network()
+    script = (folder / "vis-network.min.js").read_text(encoding="utf-8")
+    style = (folder / "vis-network.css").read_text(encoding="utf-8")
+    code = script.rstrip().rsplit("\n", 1)[0]  # all but the source-map comment
+    assert len(code) > 100_000 and code in page
+    assert f"<style>\n{style}</style>" in page
+    assert "sourceMappingURL" not in page
+    assert vis_network() == (code, style)
+
+
+def fake_pyvis(monkeypatch, tmp_path, files: dict[str, str]) -> None:
+    root = tmp_path / "pyvis"
+    root.mkdir()
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(explorer_html.resources, "files", lambda package: root)
+
+
+def test_the_newest_vis_network_9_of_pyvis_is_taken(monkeypatch, tmp_path):
+    fake_pyvis(monkeypatch, tmp_path, {
+        "templates/lib/vis-9.1.2/vis-network.min.js": "old",
+        "templates/lib/vis-9.1.2/vis-network.css": "old",
+        "templates/lib/vis-9.10.0/vis-network.min.js": "var vis = {};\n//# sourceMappingURL=x.map\n",
+        "templates/lib/vis-9.10.0/vis-network.css": ".vis {}",
+        "templates/lib/vis-10.0.0/vis-network.min.js": "next major",
+        "templates/lib/vis-10.0.0/vis-network.css": "next major",
+    })
+    assert vis_network() == ("var vis = {};", ".vis {}")
+
+
+@pytest.mark.parametrize("files", [
+    {},  # pyvis moved or dropped its copy of vis-network
+    {"templates/lib/bindings/utils.js": "x"},
+    {"templates/lib/vis-10.0.0/vis-network.min.js": "x", "templates/lib/vis-10.0.0/vis-network.css": "x"},
+    {"templates/lib/vis-9.1.2/vis-network.css": ".vis {}"},
+])
+def test_missing_vis_network_is_one_clear_error(monkeypatch, tmp_path, graph, files):
+    fake_pyvis(monkeypatch, tmp_path, files)
+    with pytest.raises(KGError) as error:
+        to_html(graph)
+    message = str(error.value)
+    assert "\n" not in message
+    assert "needs vis-network from the pyvis package" in message
+    assert "pyvis/templates/lib/vis-9.*/vis-network.min.js" in message
 
 
 # ---- escaping -----------------------------------------------------------------------------

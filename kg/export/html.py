@@ -21,6 +21,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.dates import date_bounds
 from kg.errors import KGError
 from kg.files import atomic_write
 from kg.export.views import entity_countries, place_table, places, quad_class, view_buttons, view_panes, view_payload
@@ -193,6 +194,9 @@ def _edge_records(g: nx.MultiDiGraph, curved: bool, at: dict[str, int]) -> list[
         modality = d.get("modality") or "asserted"
         negated = bool(d.get("negated"))
         first, last = d.get("date_start"), d.get("date_end")
+        if first is None and d.get("date"):  # a networkx graph built without typed bounds
+            bounds = date_bounds(d["date"])
+            first, last = (bounds.start, bounds.end) if bounds else (None, None)
         cameo = d.get("cameo")
         attributed = d.get("attributed_to")
         record = {

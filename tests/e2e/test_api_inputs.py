@@ -13,7 +13,7 @@ from kg.types import Document
 pytestmark = pytest.mark.model
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "samples" / "trump-putin-call.jsonl"
-DOCS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+DOCS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?d a kg:Document } }"
 
 
 def doc_ids(graph) -> list[str]:

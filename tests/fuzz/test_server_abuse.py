@@ -134,7 +134,8 @@ def labels_tsv(headers, body):
 
 
 def events_json(headers, body):
-    assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "4"
+    # report-1 holds two coded events and an open fact; report-2 one coded event
+    assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "3"
 
 
 def ask_true(headers, body):

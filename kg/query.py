@@ -161,6 +161,7 @@ def sparql(store: Dataset | Graph | ox.Store, query: str) -> pd.DataFrame | bool
         CONSTRUCT/DESCRIBE: an rdflib Graph.
 
     Example:
+        >>> from kg import open_store
         >>> sparql(open_store(), "ASK { ?s a kg:Event }")
         False
     """

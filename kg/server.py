@@ -21,6 +21,7 @@ or ``update=``, POST ``application/sparql-update``), ``/`` (query page), ``/expl
 from __future__ import annotations
 
 import gc
+import ipaddress
 import logging
 import os
 import shutil
@@ -55,6 +56,11 @@ PAGE_POLICY = (
 )
 PAGE_CACHE = 16  # explorer pages kept (about 1 MB each)
 _CROSS_SITE = "updates from another site are refused (send them from this server's own pages or without a browser)"
+#: a header no web page of another site may send here (CORS lets it through only from our own origin)
+UPDATE_HEADER = "X-KG-Update"
+_SIMPLE_UPDATE = (f"send updates as application/sparql-update, or add the header {UPDATE_HEADER}: 1 to a form post "
+                  "(a plain form could be posted by any web page)")
+_FOREIGN_HOST = "updates must name this server by its address or localhost in Host"
 
 
 class HTTPProblem(Exception):
@@ -431,11 +437,30 @@ class _Handler(BaseHTTPRequestHandler):
             raise HTTPProblem(405, "send updates with POST")
         if self._cross_site():
             raise HTTPProblem(403, _CROSS_SITE)
+        if kind != "application/sparql-update" and self.headers.get(UPDATE_HEADER) is None:
+            raise HTTPProblem(403, _SIMPLE_UPDATE)
+        if not self._own_host_name():
+            raise HTTPProblem(403, _FOREIGN_HOST)
         try:
             check_nesting(text)
         except QueryError as exc:
             raise HTTPProblem(400, str(exc)) from None
         self._answer(server.pool.update(text), {})
+
+    def _own_host_name(self) -> bool:
+        """Whether ``Host`` names this server by an address or ``localhost``, or by the name it
+        was started with: a web page whose own name was pointed at this machine (DNS rebinding)
+        reaches the endpoint as "its own origin", but under its own host name."""
+        host = (self.headers.get("Host") or "").strip().lower()
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        name = name.strip("[]")
+        if name in ("localhost", str(self.server.server_address[0]).lower()):
+            return True
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return True
 
     def _cross_site(self) -> bool:
         """Whether a browser sent this request from a page of another site (a cross-site form post).

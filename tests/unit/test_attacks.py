@@ -187,8 +187,33 @@ def test_cross_site_updates_are_refused(small_store):
         # the server's own page (same origin) and tools without browser headers may update
         same = {"Origin": f"http://{host}", "Sec-Fetch-Site": "same-origin"}
         insert = urllib.parse.urlencode({"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}).encode()
-        assert fetch(server.url + "sparql", data=insert, headers={**form, **same})[0] == 204
+        assert fetch(server.url + "sparql", data=insert, headers={**form, **same, "X-KG-Update": "1"})[0] == 204
         assert json.loads(get(server, "ASK { <urn:a> <urn:b> <urn:c> }")[2])["boolean"] is True
+
+
+def test_updates_need_a_request_no_other_site_can_make(small_store):
+    drop = urllib.parse.urlencode({"update": "DROP ALL"}).encode()
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    with running(str(small_store), allow_update=True) as server:
+        port = server.url.split("/")[2].rsplit(":", 1)[1]
+        # a plain form post, as any page can send, even without browser headers
+        status, _, body = fetch(server.url + "sparql", data=drop, headers=form)
+        assert status == 403 and b"X-KG-Update" in body
+        # a page whose own name was pointed at this machine (DNS rebinding) is same-origin to itself
+        for host in (f"attacker.example:{port}", "kg.attacker.example"):
+            rebound = {"Host": host, "Origin": f"http://{host}", "X-KG-Update": "1"}
+            status, _, body = fetch(server.url + "sparql", data=drop, headers={**form, **rebound})
+            assert status == 403 and b"Host" in body, host
+            status, _, _ = fetch(server.url + "sparql", data=b"DROP ALL",
+                                 headers={"Content-Type": "application/sparql-update", "Host": host})
+            assert status == 403, host
+        assert json.loads(get(server, "ASK { ?s ?p ?o }")[2])["boolean"] is True
+        # the address served, localhost, or an application/sparql-update body: allowed
+        for host in (f"localhost:{port}", f"127.0.0.1:{port}"):
+            insert = f"INSERT DATA {{ <urn:{port}> <urn:b> <urn:c> }}".encode()
+            status, _, _ = fetch(server.url + "sparql", data=insert,
+                                 headers={"Content-Type": "application/sparql-update", "Host": host})
+            assert status == 204, host
 
 
 # --- 5. resource bombs ---------------------------------------------------------------------------

@@ -197,6 +197,7 @@ def test_update_when_allowed_changes_store_and_explorer():
                  '<http://example.org/e> a kg:Event ; kg:actor ent:beta ; kg:target ent:alpha ; kg:lemma "meet" } }'
         wrapper = SPARQLWrapper(server.url + "sparql")
         wrapper.setMethod(POST)
+        wrapper.setRequestMethod(POSTDIRECTLY)  # an application/sparql-update body
         wrapper.setQuery(update)
         assert wrapper.query().response.status == 204
         assert client(server, "ASK { ent:beta rel:meet ent:alpha }", JSON).convert()["boolean"] is True

@@ -74,7 +74,8 @@ def extract(
     n_workers = _workers(workers)
 
     def lines():
-        for extraction in extract_documents(docs, workers=n_workers, model=model, events_only=events):
+        for extraction in extract_documents(docs, workers=n_workers, model=model, events_only=events,
+                                             on_error=problems):
             line = extraction.document.meta.get("line") if sentences else None
             for record in to_records(extraction, sentence_index=line):
                 yield json.dumps(record, ensure_ascii=False) + "\n"

@@ -9,6 +9,7 @@ September" the most recent September not after it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -322,8 +323,7 @@ def date_for(trigger: Token, dates: list[TimeExpr]) -> TimeExpr | None:
     if not dates:
         return None
     first, last = sentence_bounds(trigger.doc, trigger.i)
-    located = [(d, span) for d, span in _token_spans(trigger.doc, dates)
-               if span is not None and first <= span.start and span.end <= last]
+    located = _spans_within(trigger.doc, dates, first, last)
     if not located:
         return None  # most sentences have no date: skip the clause analysis
     head = clause_head(trigger)
@@ -354,19 +354,37 @@ def date_for(trigger: Token, dates: list[TimeExpr]) -> TimeExpr | None:
 _SPANS_KEY = "kg.date_spans"
 
 
-def _token_spans(doc: Doc, dates: list[TimeExpr]) -> list[tuple[TimeExpr, Span | None]]:
-    """Each date with its token span (None when it cannot be aligned), in the order given."""
-    # every event of a document asks about the same dates: align each one once per Doc
-    spans = doc.user_data.get(_SPANS_KEY)
-    if spans is None:
-        spans = doc.user_data[_SPANS_KEY] = {}
-    out = []
-    for d in dates:
-        key = (d.start, d.end)
-        if key not in spans:
-            spans[key] = doc.char_span(d.start, d.end, alignment_mode="expand")
-        out.append((d, spans[key]))
-    return out
+def _spans_within(doc: Doc, dates: list[TimeExpr], first: int, last: int) -> list[tuple[TimeExpr, Span]]:
+    """The dates whose token span lies within tokens ``first``..``last``, in the order given."""
+    aligned = _aligned(doc, dates)
+    lo = bisect_left(aligned.starts, first)
+    hi = bisect_right(aligned.starts, last)
+    found = [aligned.spans[k] for k in range(lo, hi) if aligned.spans[k][2].end <= last]
+    return [(d, span) for _, d, span in sorted(found, key=lambda item: item[0])]
+
+
+@dataclass(frozen=True, slots=True)
+class _Aligned:
+    """A document's dates with their token spans, sorted by first token (asked once per Doc:
+    every event of a document looks up the dates of its own sentence only)."""
+
+    dates: list[TimeExpr]
+    spans: list[tuple[int, TimeExpr, Span]]  # (position in dates, date, span)
+    starts: list[int]
+
+
+def _aligned(doc: Doc, dates: list[TimeExpr]) -> _Aligned:
+    cached = doc.user_data.get(_SPANS_KEY)
+    if cached is not None and cached.dates is dates:
+        return cached
+    spans = []
+    for n, d in enumerate(dates):
+        span = doc.char_span(d.start, d.end, alignment_mode="expand")
+        if span is not None:
+            spans.append((n, d, span))
+    spans.sort(key=lambda item: (item[2].start, item[0]))
+    cached = doc.user_data[_SPANS_KEY] = _Aligned(dates, spans, [item[2].start for item in spans])
+    return cached
 
 
 def _owner(root: Token) -> Token:

@@ -113,12 +113,8 @@ def find_dates(doc: Doc, published: date | None) -> list[TimeExpr]:
         for m in pattern.finditer(text):
             candidates.append((m.start("core"), m.end("core"), False))
     candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
-    taken: list[tuple[int, int, bool]] = []
-    for cand in candidates:
-        if not any(cand[0] < t[1] and t[0] < cand[1] for t in taken):
-            taken.append(cand)
     out: list[TimeExpr] = []
-    for start, end, from_ner in sorted(taken):
+    for start, end, from_ner in _longest_first(candidates):
         start, end = _trim(text, start, end)
         expr = text[start:end]
         value = resolve(expr, published, use_parser=from_ner)
@@ -131,6 +127,24 @@ def find_dates(doc: Doc, published: date | None) -> list[TimeExpr]:
             value = value.split("/")[0] + "/.." if value else value
         out.append(TimeExpr(start, end, expr, value))
     return out
+
+
+def _longest_first(candidates: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
+    """The candidates (sorted longest first) that overlap no longer or earlier one, in text order."""
+    if any(c[0] >= c[1] for c in candidates):  # empty spans break the ordering used below
+        taken: list[tuple[int, int, bool]] = []
+        for cand in candidates:
+            if not any(cand[0] < t[1] and t[0] < cand[1] for t in taken):
+                taken.append(cand)
+        return sorted(taken)
+    # the spans kept never overlap, so sorted by start they are sorted by end too: a candidate
+    # overlaps one of them exactly when it overlaps the last one starting before it ends
+    kept: list[tuple[int, int, bool]] = []
+    for cand in candidates:
+        n = bisect_left(kept, (cand[1],))
+        if n == 0 or kept[n - 1][1] <= cand[0]:
+            kept.insert(n, cand)
+    return kept
 
 
 def _patterns_for(text: str) -> list[re.Pattern]:

@@ -6,9 +6,9 @@ The input is generated news (benchmarks/news.py) in one JSON Lines file of ``--b
 text. Every figure is a whole process, start-up included, timed from outside: the baseline
 loads the same spaCy model and runs ``nlp.pipe`` over the texts; the others run the `kg`
 command (`kg build` into a new on-disk store, no HTML). Each run prints its wall time, its
-ratio to the baseline, the CPU seconds of all its processes, its peak memory and the load
-average (the machine is shared: the ratios move with the load). ``--repeat`` alternates
-rounds and ends with the best of each.
+ratio to the baseline, the CPU seconds of all its processes and the load average (the
+machine is shared: the ratios move with the load). ``--repeat`` alternates rounds and ends
+with the best of each.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def commands(data: Path, scratch: Path) -> dict[str, list[str]]:
 
 
 def timed(command: list[str], scratch: Path) -> dict:
-    """Wall seconds, CPU seconds of the process and its children, peak RSS of the largest one."""
+    """Wall seconds and CPU seconds of the process and its children."""
     shutil.rmtree(scratch / "store", ignore_errors=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
@@ -56,7 +56,7 @@ def timed(command: list[str], scratch: Path) -> dict:
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"wall": wall, "cpu": cpu, "rss_mb": after.ru_maxrss / 1024, "load": os.getloadavg()[0]}
+    return {"wall": wall, "cpu": cpu, "load": os.getloadavg()[0]}
 
 
 def main() -> None:
@@ -81,7 +81,7 @@ def main() -> None:
                 best[name] = min(best.get(name, float("inf")), row["wall"])
                 ratio = f" = {best_ratio(row['wall'], best)}" if name != "bare" and "bare" in best else ""
                 print(f"[{round_}] {name:9} {row['wall']:7.1f} s{ratio}  {words / row['wall']:6.0f} words/s  "
-                      f"CPU {row['cpu']:6.1f} s  peak RSS {row['rss_mb']:5.0f} MB  load {row['load']:.1f}",
+                      f"CPU {row['cpu']:6.1f} s  load {row['load']:.1f}",
                       flush=True)
         if args.repeat > 1 and "bare" in best:
             print("best: " + ", ".join(f"{name} {best['bare'] / best[name]:.2f}x" for name in runs if name != "bare"))

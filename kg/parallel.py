@@ -222,9 +222,9 @@ def _dask_result(first_id: str, future) -> list[Outcome]:
     try:
         return future.result()
     except KGError as exc:
-        raise KGError(f"dask: batch from document {first_id}: {exc}") from exc
+        raise KGError(f"dask: document {first_id} (and its batch): {exc}") from exc
     except Exception as exc:  # whatever the worker raised, pickled back to us
-        raise KGError(f"dask: batch from document {first_id}: {_one_line(exc)}") from exc
+        raise KGError(f"dask: document {first_id} (and its batch): {_one_line(exc)}") from exc
 
 
 def _dask_batch(documents: list[Document], model: str | None, render: bool) -> list[Outcome]:

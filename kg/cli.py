@@ -73,6 +73,7 @@ class Notes:
         self.replaced = 0
 
     def __call__(self, document) -> None:
+        """``document``: a Document, or a Rendered one (both carry the document's meta)."""
         from kg.documents import NOTES, REPLACED
 
         self.replaced += document.meta.get(REPLACED, 0)
@@ -122,7 +123,8 @@ def extract(
     n_workers = _workers(workers)
 
     def lines():
-        for extraction in extract_documents(docs, workers=n_workers, model=model, events_only=events):
+        for extraction in extract_documents(docs, workers=n_workers, model=model, events_only=events,
+                                             on_error=problems):
             notes(extraction.document)
             line = extraction.document.meta.get("line") if sentences else None
             for record in to_records(extraction, sentence_index=line):
@@ -169,8 +171,8 @@ def build(
     with Progress(*columns, console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
         task = bar.add_task("build", total=None, rate="0.0")
 
-        def tick(extraction):
-            notes(extraction.document)
+        def tick(rendered):
+            notes(rendered)
             bar.advance(task)
             elapsed = bar.tasks[0].elapsed or 1e-9
             bar.update(task, rate=f"{bar.tasks[0].completed / elapsed:.1f}")

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from typing import Iterable
 
-from rdflib import Dataset, Graph, Literal, URIRef, plugin
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef, plugin
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.store import Store
 from rdflib.term import Node
@@ -60,6 +62,7 @@ def _is_ucschar(ch: str) -> bool:
     return cp <= 0xEFFFD and (cp & 0xFFFF) < 0xFFFE
 
 
+@lru_cache(maxsize=65536)
 def iri_segment(text: str) -> str:
     """Make ``text`` safe as one IRI path segment, keeping letters of any script readable.
 
@@ -88,6 +91,7 @@ def iri_segment(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=65536)
 def entity_iri(entity_id: str) -> URIRef:
     """IRI of an entity from its canonical id.
 
@@ -98,6 +102,7 @@ def entity_iri(entity_id: str) -> URIRef:
     return ENT[iri_segment(entity_id)]
 
 
+@lru_cache(maxsize=65536)
 def document_iri(doc_id: str) -> URIRef:
     """IRI of a document node, which is also the name of the document's graph."""
     return DOC[iri_segment(doc_id)]
@@ -114,6 +119,7 @@ def relation_slug(lemma: str) -> str:
     return "-".join(w for w in words if w) or "related"
 
 
+@lru_cache(maxsize=65536)
 def relation_iri(lemma: str) -> URIRef:
     """IRI of the direct-edge predicate for a relation lemma (``rel:meet``)."""
     return REL[iri_segment(relation_slug(lemma))]
@@ -259,14 +265,20 @@ def _mention_link(node: URIRef, mention: Mention | None, link: URIRef, text: URI
     yield node, text, Literal(mention.text)
 
 
-def _evidence_text(extraction: Extraction, event: Event) -> str:
+def _evidence_text(extraction: Extraction, event: Event, sentences: dict[int, str]) -> str:
+    """The text of the event's sentence (``sentences``: text by index, the first of each index)."""
+    text = sentences.get(event.evidence.sent)
+    return text if text is not None else extraction.document.text[event.evidence.start : event.evidence.end]
+
+
+def _sentence_texts(extraction: Extraction) -> dict[int, str]:
+    texts: dict[int, str] = {}
     for sentence in extraction.sentences:
-        if sentence.index == event.evidence.sent:
-            return sentence.text
-    return extraction.document.text[event.evidence.start : event.evidence.end]
+        texts.setdefault(sentence.index, sentence.text)
+    return texts
 
 
-def _event_triples(extraction: Extraction, event: Event) -> Iterable[Triple]:
+def _event_triples(extraction: Extraction, event: Event, sentences: dict[int, str]) -> Iterable[Triple]:
     node = event_iri(event)
     doc = document_iri(extraction.document.id)
     rel = relation_iri(event.lemma)
@@ -280,7 +292,7 @@ def _event_triples(extraction: Extraction, event: Event) -> Iterable[Triple]:
     yield node, KG.relation, rel
     yield node, KG.relationText, Literal(event.relation)
     yield node, KG.lemma, Literal(event.lemma)
-    yield node, KG.evidence, Literal(_evidence_text(extraction, event))
+    yield node, KG.evidence, Literal(_evidence_text(extraction, event, sentences))
     yield node, KG.sentenceIndex, Literal(event.evidence.sent, datatype=XSD.integer)
     yield node, KG.startOffset, Literal(event.evidence.start, datatype=XSD.integer)
     yield node, KG.endOffset, Literal(event.evidence.end, datatype=XSD.integer)
@@ -348,17 +360,23 @@ def to_triples(extraction: Extraction) -> list[Triple]:
     Example:
         >>> triples = to_triples(extraction)  # doctest: +SKIP
     """
+    return sorted(_triple_set(extraction), key=_sort_key)
+
+
+def _triple_set(extraction: Extraction) -> set[Triple]:
+    """The triples of :func:`to_triples`, unordered (a store needs no order)."""
     triples: set[Triple] = set(_document_triples(extraction))
     for entity in extraction.entities:
         triples.update(_entity_triples(entity))
     triples.update(_place_triples(extraction))
+    sentences = _sentence_texts(extraction)
     for event in _reported_events(extraction.events):
-        triples.update(_event_triples(extraction, event))
+        triples.update(_event_triples(extraction, event, sentences))
     for event in extraction.events:
         triples.update(_relation_triples(event))
         # every sentence that tells of the event, however many mentions the document has
-        triples.add((event_iri(event), KG.mentionText, Literal(_evidence_text(extraction, event))))
-    return sorted(triples, key=_sort_key)
+        triples.add((event_iri(event), KG.mentionText, Literal(_evidence_text(extraction, event, sentences))))
+    return triples
 
 
 def _graph(store: Dataset, iri: URIRef) -> Graph:
@@ -379,9 +397,50 @@ def replace_graph_update(iri: URIRef, triples: Iterable[Triple]) -> str:
     Sent in one request (or one ``Store.update`` call) it is one transaction: a reader, a
     crash or a kill never sees the graph half replaced.
     """
-    body = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
+    return _replace_text(iri, "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples))
+
+
+def _replace_text(iri: URIRef, body: str) -> str:
+    # N-Triples statements are valid in INSERT DATA as they are
     drop = f"DROP SILENT GRAPH {iri.n3()}"
-    return f"{drop} ;\nINSERT DATA {{ GRAPH {iri.n3()} {{\n{body}\n}} }}" if body else drop
+    return f"{drop} ;\nINSERT DATA {{ GRAPH {iri.n3()} {{\n{body}\n}} }}" if body.strip() else drop
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The pyoxigraph term of an rdflib term.
+
+    Example:
+        >>> to_oxigraph(URIRef("https://example.org/a"))
+        <NamedNode value=https://example.org/a>
+    """
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+    raise StoreError(f"cannot convert RDF term {term!r}")
+
+
+def to_ntriples(extraction: Extraction) -> bytes:
+    """The document graph's triples (:func:`to_triples`, in no particular order) as N-Triples,
+    written by pyoxigraph.
+
+    This is what crosses from a worker process to the store writer: bytes pickle and load
+    faster than term objects.
+    """
+    terms: dict[Node, object] = {}  # a document repeats its IRIs: convert each term once
+
+    def term(node: Node):
+        found = terms.get(node)
+        if found is None:
+            found = terms[node] = to_oxigraph(node)
+        return found
+
+    triples = (ox.Triple(term(s), term(p), term(o)) for s, p, o in _triple_set(extraction))
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
 
 def _update(store: Dataset, text: str) -> None:
@@ -403,8 +462,28 @@ def add_extraction(store: Dataset, extraction: Extraction) -> URIRef:
     Returns:
         The IRI of the document, which names its graph.
     """
-    iri = document_iri(extraction.document.id)
-    replace_graph(store, iri, to_triples(extraction))
+    return write_document(store, extraction.document.id, to_ntriples(extraction))
+
+
+def write_document(store: Dataset, doc_id: str, ntriples: bytes) -> URIRef:
+    """Replace a document's named graph with these N-Triples (:func:`to_ntriples`), in one
+    transaction: a new document of a local store is one load, a document already there (or
+    any document of an endpoint) one SPARQL update that drops and inserts.
+
+    Returns:
+        The IRI of the document, which names its graph.
+    """
+    iri = document_iri(doc_id)
+    local = store.store._inner if _is_oxigraph(store) else None
+    if local is not None:
+        name = ox.NamedNode(str(iri))
+        try:
+            if not local.contains_named_graph(name):
+                local.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
+                return iri
+        except Exception as exc:  # RocksDB and parse errors have no common base
+            raise StoreError(f"cannot write to the store: {type(exc).__name__}: {exc}".splitlines()[0]) from exc
+    _update(store, _replace_text(iri, ntriples.decode("utf-8")))
     return iri
 
 

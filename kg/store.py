@@ -365,17 +365,27 @@ def load_ontology(store: Dataset) -> int:
     return len(ontology)
 
 
-def close_store(store) -> None:
-    """Flush and close a store so its directory can be reopened (also by another process)."""
-    try:
-        local = to_pyoxigraph(store)
-    except StoreError:
-        return  # already closed
+def flush_store(store) -> None:
+    """Write a local store's in-memory write buffers to disk (a no-op for other stores).
+
+    RocksDB keeps recent writes in memory tables of several column families until they are
+    flushed; a long build that flushes every few megabytes keeps its memory flat.
+    """
+    local = to_pyoxigraph(store)
     if local is not None:
         try:
             local.flush()
         except (OSError, RuntimeError):
             pass  # read-only and in-memory stores have nothing to flush
+
+
+def close_store(store) -> None:
+    """Flush and close a store so its directory can be reopened (also by another process)."""
+    try:
+        flush_store(store)
+        local = to_pyoxigraph(store)
+    except StoreError:
+        return  # already closed
     backend = getattr(store, "store", None)
     if backend is not None:
         try:

@@ -119,3 +119,32 @@ class Extraction:
     mentions: tuple[Mention, ...]
     entities: tuple[Entity, ...]
     events: tuple[Event, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """One document read and turned into its RDF graph (in a worker process), ready to store.
+
+    ``entities`` are the ids of the canonical entities it mentions; ``ntriples`` the document
+    graph's triples as N-Triples bytes; ``meta`` the document's (notes left when it was read).
+    """
+
+    doc_id: str
+    sentences: int
+    facts: int
+    entities: tuple[str, ...]
+    ntriples: bytes
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A document that failed at one stage (parse, extraction, rdf, store), with the reason in
+    one line; the rest of the batch goes on."""
+
+    doc_id: str
+    stage: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"document {self.doc_id}: {self.stage} failed: {self.reason}"

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from kg.errors import KGError, StoreError
+from kg.errors import KGError
 from kg.files import atomic_write
+from kg.rdf import to_oxigraph as _to_ox
 from kg.store import STANDARD_PREFIXES, to_pyoxigraph
 
 FORMATS = {
@@ -23,18 +24,6 @@ FORMATS = {
     "jsonld": ox.RdfFormat.JSON_LD,
 }
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
-
-def _to_ox(term):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
-    raise StoreError(f"cannot export RDF term {term!r}")
 
 
 def _oxigraph(store: Dataset | Graph | ox.Store) -> ox.Store:

@@ -26,6 +26,8 @@ SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "agent"})
 _ACTOR_TYPES = frozenset({"Country", "Organization", "Group"})
 _PERSON_WINDOW = 3
 _THING_WINDOW = 2
+#: sentences back that any rule here looks for an antecedent
+WINDOW = max(_PERSON_WINDOW, _THING_WINDOW)
 _MAX_TITLE = 4  # words in the longest title ("national security adviser")
 
 

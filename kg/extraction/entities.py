@@ -8,6 +8,7 @@ are slugs of canonical names ("donald-trump"), the same in every document and pr
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
@@ -121,6 +122,8 @@ class EntityResolver:
         self._used: set[str] = set()
         self._aliases: dict[str, str] = {}  # name key -> entity id, this document only
         self._antecedents: list[Antecedent] = []
+        self._antecedent_sents: list[int] = []  # their sentence indices, in the same order
+        self._in_order = True  # whether those indices never decrease
         self._spans: set[tuple[int, int]] = set()
         self._people: dict[str, Person] = {}
         self._doc_roles: set[str] = set()
@@ -171,7 +174,7 @@ class EntityResolver:
             return Mention(**base)
         pronoun = coref.pronoun_of(core)
         if pronoun is not None:
-            antecedent = coref.resolve_pronoun(pronoun, sent_index, self._antecedents)
+            antecedent = coref.resolve_pronoun(pronoun, sent_index, self._recent(sent_index))
             if antecedent is None:
                 return Mention(**base)
             self._used.add(antecedent.entity)
@@ -239,7 +242,7 @@ class EntityResolver:
         doc = core.doc
         has_det = doc_table(doc).lowers[span.start] in DETERMINERS
         if has_det and len(core) == 1 and root.lemma_.lower() in coref.COUNTRY_NOUNS:
-            ant = coref.resolve_country_noun(sent_index, span.start_char, self._antecedents)
+            ant = coref.resolve_country_noun(sent_index, span.start_char, self._recent(sent_index))
             return (ant.entity, "GPE", ant.text) if ant else None
         title = coref.title_at_end(core, self.gaz.titles)
         if title is not None and not _is_plural(root) and (has_det or title[1] < len(core)):
@@ -461,7 +464,7 @@ class EntityResolver:
         """The country behind a possessive pronoun ("its air defence systems", "their troops")."""
         for tok in core.doc[core.start : head_start]:
             if tok.lower_ in ("its", "their"):
-                ant = coref.resolve_pronoun(tok, sent_index, self._antecedents)
+                ant = coref.resolve_pronoun(tok, sent_index, self._recent(sent_index))
                 if ant is None:
                     return None
                 record = self._records[ant.entity]
@@ -648,6 +651,9 @@ class EntityResolver:
         self._spans.add((span.start_char, span.end_char))
         record = self._records[entity_id]
         root = span.root
+        if self._antecedent_sents and sent_index < self._antecedent_sents[-1]:
+            self._in_order = False
+        self._antecedent_sents.append(sent_index)
         self._antecedents.append(
             Antecedent(
                 entity=entity_id, type=record.type, text=text, sent_index=sent_index,
@@ -659,6 +665,14 @@ class EntityResolver:
         if record.type == "Person":
             person = self._person(entity_id)
             person.last_seen = max(person.last_seen, span.start_char)
+
+    def _recent(self, sent_index: int) -> list[Antecedent]:
+        """The antecedents coreference may pick for a sentence: those of the last
+        ``coref.WINDOW`` sentences and later ones, in the order seen (all of them when
+        sentences came out of order), so a long document costs in proportion to length."""
+        if not self._in_order:
+            return self._antecedents
+        return self._antecedents[bisect_left(self._antecedent_sents, sent_index - coref.WINDOW):]
 
     def _person(self, entity_id: str) -> Person:
         """The title/country record of a person, started from the gazetteer's current role."""

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from kg.extraction.stance import INTENT_LEMMAS
-from kg.types import Event, Extraction, Mention
+from kg.types import Event, Evidence, Extraction, Mention
 
 __all__ = ["report_content", "select_events", "only_events", "actorness"]
 
@@ -68,16 +68,25 @@ def _reported(e: Event, coded: list[Event]) -> bool:
                for o in coded)
 
 
+def _by_sentence(events: list[Event]) -> dict[Evidence, list[Event]]:
+    """Events grouped by their evidence sentence, in order: rules that compare an event with the
+    others of its sentence look at those only, so a long document costs in proportion to length."""
+    groups: dict[Evidence, list[Event]] = {}
+    for e in events:
+        groups.setdefault(e.evidence, []).append(e)
+    return groups
+
+
 def report_content(events: list[Event]) -> list[Event]:
     """Default output: a statement that reports a coded event stays a plain relation.
 
     "Officials said X signed a deal": the deal is the event; "said" keeps its line (an
     open relation) without a CAMEO code, and its speaker becomes the deal's source.
     """
-    coded = [e for e in events if e.cameo is not None]
+    coded = _by_sentence([e for e in events if e.cameo is not None])
     out = []
     for e in events:
-        if _reported(e, coded):
+        if _reported(e, coded.get(e.evidence, [])):
             e = replace(e, cameo=None, plover=None, goldstein=None)
         out.append(e)
     return out
@@ -103,8 +112,10 @@ def select_events(events: Iterable[Event], depth: Mapping[int, int] | None = Non
     # a hypothetical act ("if it is attacked", "unless Israel rescinds") has not happened and
     # is not promised: CAMEO codes no event for it
     events = [e for e in events if e.cameo is not None and e.modality != "hypothetical"]
-    events = [e for e in events if not _reported(e, events)]
-    events = [e for e in events if not _governed(e, events)]
+    same = _by_sentence(events)
+    events = [e for e in events if not _reported(e, same[e.evidence])]
+    same = _by_sentence(events)
+    events = [e for e in events if not _governed(e, same[e.evidence])]
     by_trigger: dict[tuple, list[Event]] = {}
     for e in events:
         by_trigger.setdefault((e.evidence.doc, e.evidence.sent, e.relation_start, e.lemma), []).append(e)

@@ -9,6 +9,7 @@ September" the most recent September not after it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -112,12 +113,8 @@ def find_dates(doc: Doc, published: date | None) -> list[TimeExpr]:
         for m in pattern.finditer(text):
             candidates.append((m.start("core"), m.end("core"), False))
     candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
-    taken: list[tuple[int, int, bool]] = []
-    for cand in candidates:
-        if not any(cand[0] < t[1] and t[0] < cand[1] for t in taken):
-            taken.append(cand)
     out: list[TimeExpr] = []
-    for start, end, from_ner in sorted(taken):
+    for start, end, from_ner in _longest_first(candidates):
         start, end = _trim(text, start, end)
         expr = text[start:end]
         value = resolve(expr, published, use_parser=from_ner)
@@ -130,6 +127,24 @@ def find_dates(doc: Doc, published: date | None) -> list[TimeExpr]:
             value = value.split("/")[0] + "/.." if value else value
         out.append(TimeExpr(start, end, expr, value))
     return out
+
+
+def _longest_first(candidates: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
+    """The candidates (sorted longest first) that overlap no longer or earlier one, in text order."""
+    if any(c[0] >= c[1] for c in candidates):  # empty spans break the ordering used below
+        taken: list[tuple[int, int, bool]] = []
+        for cand in candidates:
+            if not any(cand[0] < t[1] and t[0] < cand[1] for t in taken):
+                taken.append(cand)
+        return sorted(taken)
+    # the spans kept never overlap, so sorted by start they are sorted by end too: a candidate
+    # overlaps one of them exactly when it overlaps the last one starting before it ends
+    kept: list[tuple[int, int, bool]] = []
+    for cand in candidates:
+        n = bisect_left(kept, (cand[1],))
+        if n == 0 or kept[n - 1][1] <= cand[0]:
+            kept.insert(n, cand)
+    return kept
 
 
 def _patterns_for(text: str) -> list[re.Pattern]:
@@ -322,8 +337,7 @@ def date_for(trigger: Token, dates: list[TimeExpr]) -> TimeExpr | None:
     if not dates:
         return None
     first, last = sentence_bounds(trigger.doc, trigger.i)
-    located = [(d, span) for d, span in _token_spans(trigger.doc, dates)
-               if span is not None and first <= span.start and span.end <= last]
+    located = _spans_within(trigger.doc, dates, first, last)
     if not located:
         return None  # most sentences have no date: skip the clause analysis
     head = clause_head(trigger)
@@ -375,19 +389,37 @@ def _governing(head: Token) -> set[int]:
 _SPANS_KEY = "kg.date_spans"
 
 
-def _token_spans(doc: Doc, dates: list[TimeExpr]) -> list[tuple[TimeExpr, Span | None]]:
-    """Each date with its token span (None when it cannot be aligned), in the order given."""
-    # every event of a document asks about the same dates: align each one once per Doc
-    spans = doc.user_data.get(_SPANS_KEY)
-    if spans is None:
-        spans = doc.user_data[_SPANS_KEY] = {}
-    out = []
-    for d in dates:
-        key = (d.start, d.end)
-        if key not in spans:
-            spans[key] = doc.char_span(d.start, d.end, alignment_mode="expand")
-        out.append((d, spans[key]))
-    return out
+def _spans_within(doc: Doc, dates: list[TimeExpr], first: int, last: int) -> list[tuple[TimeExpr, Span]]:
+    """The dates whose token span lies within tokens ``first``..``last``, in the order given."""
+    aligned = _aligned(doc, dates)
+    lo = bisect_left(aligned.starts, first)
+    hi = bisect_right(aligned.starts, last)
+    found = [aligned.spans[k] for k in range(lo, hi) if aligned.spans[k][2].end <= last]
+    return [(d, span) for _, d, span in sorted(found, key=lambda item: item[0])]
+
+
+@dataclass(frozen=True, slots=True)
+class _Aligned:
+    """A document's dates with their token spans, sorted by first token (asked once per Doc:
+    every event of a document looks up the dates of its own sentence only)."""
+
+    dates: list[TimeExpr]
+    spans: list[tuple[int, TimeExpr, Span]]  # (position in dates, date, span)
+    starts: list[int]
+
+
+def _aligned(doc: Doc, dates: list[TimeExpr]) -> _Aligned:
+    cached = doc.user_data.get(_SPANS_KEY)
+    if cached is not None and cached.dates is dates:
+        return cached
+    spans = []
+    for n, d in enumerate(dates):
+        span = doc.char_span(d.start, d.end, alignment_mode="expand")
+        if span is not None:
+            spans.append((n, d, span))
+    spans.sort(key=lambda item: (item[2].start, item[0]))
+    cached = doc.user_data[_SPANS_KEY] = _Aligned(dates, spans, [item[2].start for item in spans])
+    return cached
 
 
 def _owner(root: Token) -> Token:

@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
-from kg.parallel import BATCH, FIRST_BATCH, _batches, extract_documents
-from kg.types import Document
+import pytest
+
+from kg.errors import KGError
+from kg.parallel import BATCH, FIRST_BATCH, _batches, extract_documents, read_batch
+from kg.rdf import document_iri
+from kg.types import Document, Extraction, Failure, Rendered
+
+
+class _Pipe:
+    """Stands in for a spaCy pipeline: a text holding BAD cannot be parsed."""
+
+    def __init__(self):
+        self.batches = 0
+
+    def __call__(self, text):
+        if "BAD" in text:
+            raise ValueError("cannot parse\nsecond line")
+        return text
+
+    def pipe(self, texts, batch_size):
+        self.batches += 1
+        return [self(t) for t in texts]
 
 
 class _Recorder:
-    """Stands in for an Extractor: returns the documents and records each call."""
+    """Stands in for an Extractor: extracts nothing (BOOM fails), records parse batches."""
 
     def __init__(self):
-        self.calls = 0
+        self.nlp = _Pipe()
 
-    def extract_many(self, documents):
-        self.calls += 1
-        yield from documents
+    @property
+    def calls(self):
+        return self.nlp.batches
+
+    def extract_doc(self, document, doc):
+        if "BOOM" in doc:
+            raise KeyError("boom")
+        return Extraction(document, (), (), (), ())
 
 
 def _docs(n: int) -> list[Document]:
@@ -41,11 +66,34 @@ def test_a_handful_of_documents_stays_in_this_process():
     docs = _docs(FIRST_BATCH)
     recorder = _Recorder()
     out = list(extract_documents(docs, workers=2, extractor=recorder))
-    assert [d.id for d in out] == [d.id for d in docs] and recorder.calls == 1
+    assert [x.document.id for x in out] == [d.id for d in docs] and recorder.calls == 1
 
 
 def test_one_worker_streams_in_order():
     docs = _docs(40)
     recorder = _Recorder()
-    assert [d.id for d in extract_documents(iter(docs), workers=1, extractor=recorder)] == \
+    assert [x.document.id for x in extract_documents(iter(docs), workers=1, extractor=recorder)] == \
         [d.id for d in docs]
+
+
+def test_a_failing_document_is_named_with_its_stage_and_the_batch_goes_on():
+    docs = _docs(6)
+    docs[2] = Document("d2", "Some BAD text.")
+    docs[4] = Document("d4", "BOOM.")
+    problems: list[str] = []
+    out = list(extract_documents(docs, workers=1, extractor=_Recorder(), on_error=lambda e: problems.append(str(e))))
+    assert [x.document.id for x in out] == ["d0", "d1", "d3", "d5"]
+    assert problems == ["document d2: parse failed: ValueError: cannot parse",
+                        "document d4: extraction failed: KeyError: 'boom'"]
+
+
+def test_a_failing_document_raises_without_an_error_handler():
+    with pytest.raises(KGError, match="document d1: parse failed"):
+        list(extract_documents([Document("d0", "Fine."), Document("d1", "BAD")], workers=1, extractor=_Recorder()))
+
+
+def test_rendered_documents_carry_their_graph_and_rdf_failures_are_named():
+    out = read_batch(_Recorder(), [Document("d0", "Fine."), Document("", "No id.")], render=True)
+    assert isinstance(out[0], Rendered) and out[0].doc_id == "d0" and (out[0].sentences, out[0].facts) == (0, 0)
+    assert str(document_iri("d0")).encode() in out[0].ntriples
+    assert isinstance(out[1], Failure) and out[1].stage == "rdf"

@@ -21,8 +21,10 @@ class _Pipe:
             raise ValueError("cannot parse\nsecond line")
         return text
 
-    def pipe(self, texts, batch_size):
+    def pipe(self, texts, batch_size=1, as_tuples=False):
         self.batches += 1
+        if as_tuples:
+            return [(self(t), context) for t, context in texts]
         return [self(t) for t in texts]
 
 

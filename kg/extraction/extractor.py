@@ -32,6 +32,8 @@ from kg.extraction.eventcoref import merge_event_mentions
 from kg.extraction.events import EventLexicon, attribution, location, quote, stance
 from kg.extraction.nominal import load_nominal_lexicon, nominal_frames
 from kg.extraction.roles import (
+    means_nouns,
+    own_phrase,
     PLACE_ADJUNCT_PREPS,
     agent_of,
     crowd_of,
@@ -65,6 +67,8 @@ PLACE_TARGET_ROOTS = {"18", "19", "20"}
 # Acts of force: used on a crowd, they are repression.
 FORCE_ROOTS = frozenset({"18", "19", "20"})
 REPRESSION = "175"
+# unconventional violence (bombings, assaults) and conventional force
+ASSAULT_ROOT, FIGHT_ROOT = "18", "19"
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Prepositions of the place of a passive act with no agent ("was arrested in X").
 PLACE_PREPS = frozenset({"in", "at"})
@@ -181,6 +185,8 @@ class Extractor:
                 etype = None
             carried = carried and etype is None
         etype = etype if etype is None or self._asserted_act(frame) else None
+        if etype is not None and not frame.nominal and etype.cameo[:2] in {ASSAULT_ROOT, FIGHT_ROOT}:
+            etype = self._by_means(frame) or etype
         subject = resolver.resolve(frame.subject, index, role="actor")
         obj = None
         etype, target = self._sense_target(frame, etype)
@@ -259,6 +265,18 @@ class Extractor:
                                   confidence=score(frame, subject, other, typed=etype is not None)))
         return events
 
+
+    def _by_means(self, frame: Frame):
+        """The code of the means when it names unconventional violence: killing "in a car
+        bombing", "by a roadside bomb" or by "suicide bombers" is a bombing (CAMEO 183), not
+        conventional force."""
+        for noun in means_nouns(frame):
+            modifiers = [c.lemma_.lower() for c in noun.subtree if c.i < noun.i and c.dep_ in {"compound", "amod"}]
+            for modifier in [*modifiers, None]:
+                etype = self.events.classify(noun.lemma_.lower(), nominal=True, object_lemma=modifier)
+                if etype is not None and etype.cameo[:2] == ASSAULT_ROOT:
+                    return etype
+        return None
 
     def _asserted_act(self, frame: Frame) -> bool:
         """Whether a coded frame tells an act of its subject at all."""
@@ -357,10 +375,17 @@ class Extractor:
         more: list[Mention] = []
         clausal = content is None and frame.object is not None and any(t.pos_ in {"VERB", "AUX"} for t in frame.object)
         named_by_noun = target is not None and target.root.lemma_.lower() in AGENT_NOUNS
-        if actorness(obj) < 2 and not (clausal or named_by_noun) and not (content is None and conjoined_actor(frame)):
+        owned = agent is None and content is None and own_phrase(frame.object, frame.subject)
+        if ((actorness(obj) < 2 or owned) and not (clausal or (named_by_noun and not owned))
+                and not (content is None and conjoined_actor(frame))):
             taken = {t.i for t in own} | (excluded_targets(frame) if agent is None else set())
             inside, args, after, rest = target_pools(frame, trigger, [
                 t for t in sent if obj is not None and obj.start <= t.idx < obj.end], place_target)
+            if owned:
+                # the owned phrase is no target, but says where it goes or is ("strengthened
+                # its forces in Lebanon", "pressed their demands on the government")
+                taken |= {t.i for t in frame.object if t.i <= frame.object.root.i}
+                inside = [t for t in frame.object if t.i > frame.object.root.i]
             # the patient of a passive whose agent was found is the target as it is named
             for pool in ((inside,) if agent is not None else (inside, args, after, rest)):
                 found = self._other_actor(pool, taken, subject, index, resolver)

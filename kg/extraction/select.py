@@ -245,7 +245,8 @@ def _same_object(a: Event, b: Event) -> bool:
 
 def _reciprocal(readings: list[Event]) -> list[Event]:
     """Conjoined actors of a trigger with no actor object: each is the other's partner
-    ("India and China held talks" -> India-China and China-India)."""
+    ("India and China held talks" -> India-China and China-India), as CAMEO's coders
+    distribute compound actors."""
     actors = [e for e in readings if actorness(e.subject) and actorness(e.object) < 2]
     subjects = {e.subject.text: e for e in actors}
     if len(subjects) < 2:

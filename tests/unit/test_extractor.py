@@ -266,24 +266,12 @@ def test_own_forces_are_not_the_target(events_extractor, sentence, target):
 
 
 @pytest.mark.parametrize("sentence, cameo", [
+    # CAMEO 183: a killing whose means is a bomb is unconventional violence, not military force
     ("Two suicide bombers killed 23 people in Haifa.", "1831"),
     ("A roadside bombing near Mosul killed one soldier.", "1833"),
     ("Three soldiers were killed by an improvised explosive device outside Kandahar.", "183"),
     ("Five civilians have been killed in a car bombing in Mogadishu.", "1832"),
     ("A judge was killed in a bomb blast in Quetta.", "183"),
-])
-def test_killing_by_a_bomb_is_a_bombing(events_extractor, sentence, cameo):
-    # CAMEO 183: a killing whose means is a bomb is unconventional violence, not military force
-    x = events_extractor.extract(Document("t", sentence))
-    assert [e.cameo for e in x.events] == [cameo]
-
-
-def test_killing_by_troops_stays_military_force(events_extractor):
-    x = events_extractor.extract(Document("t", "Russian troops killed ten rebels in Chechnya."))
-    assert [e.cameo for e in x.events] == ["190"]
-
-
-@pytest.mark.parametrize("sentence, cameo", [
     # CAMEO's manual gives agreeing to a ceasefire as an intent to de-escalate (0356)
     ("Bosnia and Slovenia agreed to a ceasefire after two days of fighting.", "0356"),
     ("The rebels agreed to a ceasefire with the army.", "0356"),
@@ -293,6 +281,11 @@ def test_killing_by_troops_stays_military_force(events_extractor):
     # a ceasefire declared is one (0871)
     ("Sudan declared a ceasefire in Darfur.", "0871"),
 ])
-def test_intended_yields_and_ceasefires(events_extractor, sentence, cameo):
+def test_code_by_means_and_intent(events_extractor, sentence, cameo):
     x = events_extractor.extract(Document("t", sentence))
     assert x.events and x.events[0].cameo == cameo
+
+
+def test_killing_by_troops_stays_military_force(events_extractor):
+    x = events_extractor.extract(Document("t", "Russian troops killed ten rebels in Chechnya."))
+    assert [e.cameo for e in x.events] == ["190"]

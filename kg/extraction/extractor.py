@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.arguments import (
     AGENT_NOUNS,
+    act_modifier,
     actor_span,
     clause_depths,
     conjoined_actor,
@@ -30,6 +31,7 @@ from kg.extraction.confidence import score
 from kg.extraction.entities import EntityResolver, Gazetteer
 from kg.extraction.eventcoref import merge_event_mentions
 from kg.extraction.events import EventLexicon, attribution, location, quote, stance
+from kg.extraction.stance import demanded
 from kg.extraction.nominal import load_nominal_lexicon, nominal_frames
 from kg.extraction.roles import (
     means_nouns,
@@ -184,7 +186,11 @@ class Extractor:
                 # event noun's frame carries the event
                 etype = None
             carried = carried and etype is None
+            if etype is None and not carried and frame.object is not None:
+                etype = self._act_modifier(frame.object.root, negated, modality)
         etype = etype if etype is None or self._asserted_act(frame) else None
+        if etype is not None and modality == "requested" and demanded(trigger):
+            etype = self.events.as_demand(etype)
         if etype is not None and not frame.nominal and etype.cameo[:2] in {ASSAULT_ROOT, FIGHT_ROOT}:
             etype = self._by_means(frame) or etype
         subject = resolver.resolve(frame.subject, index, role="actor")
@@ -265,6 +271,14 @@ class Extractor:
                                   confidence=score(frame, subject, other, typed=etype is not None)))
         return events
 
+
+    def _act_modifier(self, noun: Token, negated: bool, modality: str):
+        """The act an uncoded verb's object carries: "undertook a mediation mission" and
+        "launched a mediation effort" mediate (:func:`act_modifier`)."""
+        act = act_modifier(noun)
+        if act is None:
+            return None
+        return self.events.classify(act.lemma_.lower(), nominal=True, negated=negated, modality=modality)
 
     def _by_means(self, frame: Frame):
         """The code of the means when it names unconventional violence: killing "in a car

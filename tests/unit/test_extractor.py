@@ -280,6 +280,18 @@ def test_own_forces_are_not_the_target(events_extractor, sentence, target):
     ("The governor promised to resign.", "035"),
     # a ceasefire declared is one (0871)
     ("Sudan declared a ceasefire in Darfur.", "0871"),
+    # a carrier noun's modifier names the act ("a mediation effort" is mediation, 045)
+    ("The Arab League envoy undertook a mediation mission between Syria and Jordan.", "045"),
+    ("Qatar launched a mediation effort between the Emirates and Saudi Arabia.", "045"),
+    ("Syrian officers ended mediation efforts between the rival militias.", "165"),
+    ("Egypt halted negotiations with Ethiopia.", "164"),
+    # ... but an aid agency is no act of aid
+    ("Uzbekistan opened the bridge to Afghanistan, reports aid agencies.", "086"),
+    # a demand is CAMEO's demand (10), an urging its appeal (02)
+    ("The foreign ministers demanded the withdrawal of Serbian forces from Bosnia.", "1056"),
+    ("Chirac issued a stern reminder to Iraq that it must cooperate fully with UN inspectors.", "101"),
+    ("The court ordered the army to release the prisoners.", "100"),
+    ("France urged Russia to withdraw its forces from Georgia.", "020"),
 ])
 def test_code_by_means_and_intent(events_extractor, sentence, cameo):
     x = events_extractor.extract(Document("t", sentence))

@@ -135,7 +135,9 @@ def raised_frames(sent: Span) -> Iterator[Frame]:
         negated = any(c.dep_ == "neg" for c in (*adj.head.children, *verb.children))
         prt = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
         objects = [o for d in objects_of(verb) for o in conjuncts(d)]
-        relation = text_of(relation_tokens(verb))
+        # the copula and adjective belong to the relation: "is about to restore"
+        lead = [*relation_tokens(adj.head), adj]
+        relation = text_of(relation_tokens(verb, extra=lead))
         for subj in (s for head in subjects for s in conjuncts(head)):
             if objects:
                 for obj in objects:
@@ -143,7 +145,7 @@ def raised_frames(sent: Span) -> Iterator[Frame]:
                                 "control", particle=prt, negated=negated)
                 continue
             for prep, pobj in prep_objects(verb):
-                yield Frame(arg_span(subj), verb, text_of(relation_tokens(verb, extra=[prep])),
+                yield Frame(arg_span(subj), verb, text_of(relation_tokens(verb, extra=[*lead, prep])),
                             verb_lemma(verb), arg_span(pobj), "control", prep=prep.lower_,
                             particle=prt, negated=negated)
                 break

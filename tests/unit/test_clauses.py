@@ -6,6 +6,37 @@ from kg.extraction.clauses import describe, frames
 
 CASES = [
     (
+        # an inner adverb belongs to the relation; a governing verb of the same subject belongs
+        # to its infinitive's relation
+        """
+        Nissan Nissan PROPN NNP 3 nsubj B-ORG
+        has have AUX VBZ 2 aux O
+        also also ADV RB 1 advmod O
+        had have VERB VBN 0 ROOT O
+        to to PART TO 1 aux O
+        close close VERB VB -2 xcomp O
+        two two NUM CD 1 nummod O
+        plants plant NOUN NNS -2 dobj O
+        . . PUNCT . -5 punct O
+        """,
+        [('Nissan', 'has also had', 'to close two plants', 'svo', False),
+         ('Nissan', 'has also had to close', 'two plants', 'control', False)],
+    ),
+    (
+        # with object control the governing verb is not the infinitive's subject's act
+        """
+        Turkey Turkey PROPN NNP 1 nsubj B-GPE
+        urged urge VERB VBD 0 ROOT O
+        Sweden Sweden PROPN NNP -1 dobj B-GPE
+        to to PART TO 1 aux O
+        extradite extradite VERB VB -3 xcomp O
+        suspects suspect NOUN NNS -1 dobj O
+        . . PUNCT . -5 punct O
+        """,
+        [('Turkey', 'urged', 'Sweden', 'svo', False),
+         ('Sweden', 'to extradite', 'suspects', 'control', False)],
+    ),
+    (
         # a purpose clause takes its verb's subject
         """
         Putin Putin PROPN NNP 1 nsubj B-PERSON

@@ -301,3 +301,21 @@ def test_code_by_means_and_intent(events_extractor, sentence, cameo):
 def test_killing_by_troops_stays_military_force(events_extractor):
     x = events_extractor.extract(Document("t", "Russian troops killed ten rebels in Chechnya."))
     assert [e.cameo for e in x.events] == ["190"]
+
+
+@pytest.mark.parametrize("sentence, relation, obj", [
+    ("The soldiers were able to reinforce the hotel.", "were able to reinforce", "the hotel"),
+    ("Ghana is about to restore ties with Togo.", "is about to restore", "ties with Togo"),
+    ("The company failed to envision a crisis.", "failed to envision", "a crisis"),
+    ("The town was heavily damaged by the storm.", "was heavily damaged by", "The town"),
+    ("Nissan has also instituted flexible schedules.", "has also instituted", "flexible schedules"),
+])
+def test_relation_spans_keep_their_verb_group(default_extractor, sentence, relation, obj):
+    x = default_extractor.extract(Document("t", sentence))
+    assert (relation, obj) in {(e.relation, e.object.text if e.object else None) for e in x.events}
+
+
+def test_a_clause_with_one_argument_ranks_below_one_with_two(default_extractor):
+    x = default_extractor.extract(Document("t", "The plan was dropped. The plan was dropped in May."))
+    bare, placed = (e for e in x.events if e.lemma == "drop")
+    assert bare.confidence < placed.confidence / 2

@@ -72,6 +72,8 @@ RECIPIENT_PREPS = {"to", "at", "on", "against", "into"}
 # Words that introduce members of a set named just before ("leaders, including Zelensky").
 EXAMPLE_MARKERS = {"including", "like"}
 PLURAL_TAGS = {"NNS", "NNPS"}
+# The preposition of a passive's agent ("backed by X"): a frame with it reads agent first.
+AGENT_PREP = "by"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,11 @@ class Frame:
     @property
     def reliability(self) -> float:
         return RELIABILITY.get(self.pattern, 0.5)
+
+    @property
+    def agent_first(self) -> bool:
+        """A passive read agent first ("X was hit by Y" as Y -> X), unlike its written order."""
+        return self.pattern == "passive-agent" or (self.pattern == "reduced-passive" and self.prep == AGENT_PREP)
 
 
 def is_predicate(token: Token) -> bool:
@@ -349,13 +356,14 @@ def _reduced_passive_frames(verb: Token, particle: str | None, negated: bool) ->
     agent_preps = [p for p in verb.children if p.dep_ == "agent"]
     agents = [a for p, pobj in prep_objects(verb) if p.dep_ == "agent" for a in conjuncts(pobj)]
     if agents:
-        rel = text_of(relation_tokens(verb, extra=agent_preps[:1]))
+        # the unwritten auxiliary is given as "be" so the relation reads as a passive
+        rel = "be " + text_of(relation_tokens(verb, extra=agent_preps[:1]))
         used = {t.i for p in agent_preps for t in p.subtree}
         extra = _extra_args(verb, used)
         for agent in agents:
             for patient in patients:
                 yield Frame(arg_span(agent), verb, rel, verb_lemma(verb), patient, "reduced-passive",
-                            particle=particle, negated=negated, extra=extra)
+                            prep=AGENT_PREP, particle=particle, negated=negated, extra=extra)
         return
     pps = list(prep_objects(verb))
     # the unwritten auxiliary is given as "be" so the relation reads as a passive

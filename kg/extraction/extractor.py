@@ -229,6 +229,10 @@ class Extractor:
                 # the speaker made the statement, not the content's actors: told as theirs, the
                 # relation is the uncoded fact the statement reports
                 etype = None
+        if etype is None and frame.agent_first and obj is not None and not self.events_only:
+            # an open relation reads as written ("the town | was damaged by | the storm"); only a
+            # coded act takes its agent as source
+            subject, obj = obj, subject
         # a retold statement is according to its speaker
         source_span = frame.subject if told is not trigger else cue.source
         source = resolver.resolve(source_span, index, role="actor") if source_span is not None else None

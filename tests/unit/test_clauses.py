@@ -229,7 +229,7 @@ CASES = [
         it it PRON PRP -1 dobj O
         . . PUNCT . -2 punct O
         """,
-        [('France', 'backed by', 'Armenia', 'reduced-passive', False), ('Armenia', 'rejected', 'it', 'svo', False)],
+        [('France', 'be backed by', 'Armenia', 'reduced-passive', False), ('Armenia', 'rejected', 'it', 'svo', False)],
     ),
     (
         # reduced passive without an agent: the noun undergoes the act
@@ -306,7 +306,7 @@ CASES = [
         help help VERB VB -4 advcl O
         Manila Manila PROPN NNP -1 dobj B-GPE
         """,
-        [('Japan', 'sent by', 'aid', 'reduced-passive', False), ('Japan', 'to help', 'Manila', 'control', False)],
+        [('Japan', 'be sent by', 'aid', 'reduced-passive', False), ('Japan', 'to help', 'Manila', 'control', False)],
     ),
     (
         # an agentless passive with no prepositional object keeps no object
@@ -363,7 +363,7 @@ CASES = [
         by by ADP IN -1 agent O
         Russia Russia PROPN NNP -1 pobj B-GPE
         """,
-        [('Russia', 'shelled by', 'Kyiv', 'reduced-passive', False)],
+        [('Russia', 'be shelled by', 'Kyiv', 'reduced-passive', False)],
     ),
 ]
 

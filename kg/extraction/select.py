@@ -122,7 +122,7 @@ def select_events(events: Iterable[Event], depth: Mapping[int, int] | None = Non
         kept = []
         for e in sorted(best, key=lambda e: -e.confidence):
             key = (e.subject.entity or e.subject.text, (e.object.entity or e.object.text) if e.object else None)
-            if key not in seen:
+            if key not in seen and not any(_nested_subject(e, k) for k in kept):
                 seen.add(key)
                 kept.append(e)
         # one trigger, one act: conjoined actors share its code ("violated the truce in A
@@ -235,6 +235,14 @@ def _conjoined_objects(group: list[Event], best: list[Event]) -> list[Event]:
     return [e for e in group if e not in best and (e.subject.start, e.subject.end) in kept
             and actorness(e.object) == 2 and not any(_overlaps(e.object, b.object) for b in best)
             and any(e.cameo == b.cameo for b in best)]
+
+
+def _nested_subject(a: Event, b: Event) -> bool:
+    """Two readings of one act whose sources are one phrase and a word of it ("Israeli
+    helicopters" and "Israeli") and whose targets are the same: one actor, one event."""
+    if a.object is None or b.object is None or (a.object.entity or a.object.text) != (b.object.entity or b.object.text):
+        return False
+    return _overlaps(a.subject, b.subject)
 
 
 def _same_object(a: Event, b: Event) -> bool:

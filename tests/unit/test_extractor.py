@@ -333,3 +333,14 @@ def test_a_clause_with_one_argument_ranks_below_one_with_two(default_extractor):
 def test_passive_relations_read_as_written_unless_coded(default_extractor, sentence, triple):
     x = default_extractor.extract(Document("t", sentence))
     assert triple in {(e.subject.text, e.relation, e.object.text if e.object else None) for e in x.events}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Israeli helicopters and tanks shelled positions of the Palestinian security forces.",
+    "Russian jets and drones struck Ukrainian positions near Kharkiv.",
+    "Turkish warplanes and artillery pounded Kurdish militia positions in Syria.",
+])
+def test_one_actor_named_by_a_phrase_and_its_word_is_one_source(events_extractor, sentence):
+    # "Israeli helicopters and tanks": the tanks are Israeli too, one source for one act
+    x = events_extractor.extract(Document("t", sentence))
+    assert len(x.events) == 1

@@ -292,6 +292,9 @@ def test_own_forces_are_not_the_target(events_extractor, sentence, target):
     ("Chirac issued a stern reminder to Iraq that it must cooperate fully with UN inspectors.", "101"),
     ("The court ordered the army to release the prisoners.", "100"),
     ("France urged Russia to withdraw its forces from Georgia.", "020"),
+    # sending material or equipment is aid (070); offering to send it an intent to (033)
+    ("Japan sent equipment to Ukraine.", "070"),
+    ("Norway is willing to send material to Saudi Arabia.", "033"),
 ])
 def test_code_by_means_and_intent(events_extractor, sentence, cameo):
     x = events_extractor.extract(Document("t", sentence))

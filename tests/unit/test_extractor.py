@@ -295,6 +295,9 @@ def test_own_forces_are_not_the_target(events_extractor, sentence, target):
     # sending material or equipment is aid (070); offering to send it an intent to (033)
     ("Japan sent equipment to Ukraine.", "070"),
     ("Norway is willing to send material to Saudi Arabia.", "033"),
+    # returning seized weapons returns property (0842); promising to, an intent to (0353)
+    ("Russia returned the seized weapons to Ukraine.", "0842"),
+    ("The rebels announced they will return weapons seized from the peacekeepers.", "0353"),
 ])
 def test_code_by_means_and_intent(events_extractor, sentence, cameo):
     x = events_extractor.extract(Document("t", sentence))

@@ -298,6 +298,9 @@ def test_own_forces_are_not_the_target(events_extractor, sentence, target):
     # returning seized weapons returns property (0842); promising to, an intent to (0353)
     ("Russia returned the seized weapons to Ukraine.", "0842"),
     ("The rebels announced they will return weapons seized from the peacekeepers.", "0353"),
+    # allowing someone to act yields (080); promising to allow it is an intent to yield (035)
+    ("The interior minister allowed the opposition leader to hold a rally.", "080"),
+    ("Turkey will allow the refugees to return home.", "035"),
 ])
 def test_code_by_means_and_intent(events_extractor, sentence, cameo):
     x = events_extractor.extract(Document("t", sentence))

@@ -375,6 +375,9 @@ class Extractor:
             if frame.prep in PLACE_PREPS and obj.label == "GPE":
                 # "X was arrested in Lebanon": with no agent named, the state where it happened acts
                 return obj, subject, retold, []
+            if self._by_means(frame) is not None:
+                # "X was killed in a car bombing": the bombing is what acted, X its target
+                return resolver.resolve(frame.object, index, role="actor"), subject, retold, []
         own = [t for t in sent if subject.start <= t.idx < subject.end]
         if (agent is None and actorness(subject) < 2 and actor_span(own) is None and not conjoined_actor(frame)
                 and frame.subject.root.lemma_.lower() not in AGENT_NOUNS):

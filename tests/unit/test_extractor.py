@@ -258,11 +258,16 @@ def test_pronoun_subject_of_a_statement_is_the_speaker(default_extractor):
     ("Chad will pull its soldiers out of Niger.", "Niger"),
     ("The rebels withdrew their fighters from Goma.", "Goma"),
     ("Russia moved its tanks into Georgia.", "Georgia"),
+    # with no agent named, a bombing acted: its victims are the target, never the source
+    ("Five civilians have been killed in a car bombing in Mogadishu.", "Five civilians"),
+    ("A judge was killed in a bomb blast in Quetta.", "A judge"),
+    ("Two guards were wounded in a roadside bombing near Kandahar.", "Two guards"),
 ])
-def test_own_forces_are_not_the_target(events_extractor, sentence, target):
+def test_own_forces_and_victims_are_targets(events_extractor, sentence, target):
     # the subject's own troops or envoy are not the other party: the place they leave or hold is
     x = events_extractor.extract(Document("t", sentence))
     assert x.events and x.events[0].object is not None and x.events[0].object.text == target
+    assert x.events[0].subject.text != target
 
 
 @pytest.mark.parametrize("sentence, cameo", [

@@ -51,6 +51,10 @@ QUANTITY_NOUNS = frozenset({"ton", "tonne", "tons", "tonnes", "barrel", "unit", 
                             "package", "amount", "quantity", "lot", "truckload", "planeload",
                             "shipload", "cargo", "crate", "sack", "bag", "box", "round", "piece",
                             "number", "range", "series", "wave", "volley", "salvo", "string", "barrage"})
+# Nouns that carry the act their modifier names ("a mediation effort", "a rescue operation"):
+# the modifier is what the object pattern matches.
+CARRIER_NOUNS = frozenset({"effort", "efforts", "mission", "operation", "process", "initiative",
+                           "campaign", "drive"})
 
 
 def clause_depths(doc: Doc) -> dict[int, int]:
@@ -131,7 +135,9 @@ def raised_frames(sent: Span) -> Iterator[Frame]:
         negated = any(c.dep_ == "neg" for c in (*adj.head.children, *verb.children))
         prt = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
         objects = [o for d in objects_of(verb) for o in conjuncts(d)]
-        relation = text_of(relation_tokens(verb))
+        # the copula and adjective belong to the relation: "is about to restore"
+        lead = [*relation_tokens(adj.head), adj]
+        relation = text_of(relation_tokens(verb, extra=lead))
         for subj in (s for head in subjects for s in conjuncts(head)):
             if objects:
                 for obj in objects:
@@ -139,7 +145,7 @@ def raised_frames(sent: Span) -> Iterator[Frame]:
                                 "control", particle=prt, negated=negated)
                 continue
             for prep, pobj in prep_objects(verb):
-                yield Frame(arg_span(subj), verb, text_of(relation_tokens(verb, extra=[prep])),
+                yield Frame(arg_span(subj), verb, text_of(relation_tokens(verb, extra=[*lead, prep])),
                             verb_lemma(verb), arg_span(pobj), "control", prep=prep.lower_,
                             particle=prt, negated=negated)
                 break
@@ -159,9 +165,20 @@ def object_lemma(obj: Span) -> str:
             break
         root = pobj
     lemma = root.lemma_.lower()
+    if lemma in CARRIER_NOUNS:
+        act = act_modifier(root)
+        if act is not None:
+            return act.lemma_.lower()
     if root.ent_type_ == "MONEY" or lemma in currency_words():
         return "money"
     return lemma
+
+
+def act_modifier(noun: Token) -> Token | None:
+    """The noun that names the act a carrier noun carries ("mediation" in "a mediation effort")."""
+    if noun.lemma_.lower() not in CARRIER_NOUNS:
+        return None
+    return next((c for c in noun.children if c.dep_ == "compound" and c.i < noun.i and c.pos_ == "NOUN"), None)
 
 
 def content_clause(trigger: Token) -> Token | None:

@@ -16,6 +16,7 @@ from kg.extraction.spans import (
     RELATIVE_PRONOUNS,
     arg_span,
     conjuncts,
+    inner_adverbs,
     is_infinitive,
     is_negated,
     objects_of,
@@ -71,6 +72,8 @@ RECIPIENT_PREPS = {"to", "at", "on", "against", "into"}
 # Words that introduce members of a set named just before ("leaders, including Zelensky").
 EXAMPLE_MARKERS = {"including", "like"}
 PLURAL_TAGS = {"NNS", "NNPS"}
+# The preposition of a passive's agent ("backed by X"): a frame with it reads agent first.
+AGENT_PREP = "by"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +95,11 @@ class Frame:
     @property
     def reliability(self) -> float:
         return RELIABILITY.get(self.pattern, 0.5)
+
+    @property
+    def agent_first(self) -> bool:
+        """A passive read agent first ("X was hit by Y" as Y -> X), unlike its written order."""
+        return self.pattern == "passive-agent" or (self.pattern == "reduced-passive" and self.prep == AGENT_PREP)
 
 
 def is_predicate(token: Token) -> bool:
@@ -210,6 +218,7 @@ def examples_of(noun: Token) -> list[Token]:
 def _extra_args(verb: Token, used: set[int]) -> tuple[Span, ...]:
     """Prepositional phrases and temporal/locative modifiers not already used as the object."""
     out = []
+    used = used | {t.i for t in inner_adverbs(verb)}  # told in the relation
     for child in verb.children:
         if child.i in used:
             continue
@@ -273,6 +282,7 @@ def verb_frames(verb: Token) -> Iterator[Frame]:
         return
     subjects = [arg_span(s, bare=True) for s in subj_heads
                 if s.pos_ not in NOT_ARGUMENT_POS or s.lower_ in RELATIVE_PRONOUNS]
+    lead = control_lead(verb) if how == "control" else []
     if verb.dep_ == "relcl" and how == "relcl":
         subjects = [arg_span(s, keep_relcl=False) for s in subj_heads]
     objects = [o for d in objects_of(verb) for o in conjuncts(d)]
@@ -294,20 +304,20 @@ def verb_frames(verb: Token) -> Iterator[Frame]:
             for obj in objects:
                 if obj.pos_ in NOT_ARGUMENT_POS or obj.tag_ in WH_TAGS:
                     continue
-                yield Frame(subj, verb, text_of(relation_tokens(verb)), lemma, arg_span(obj), base,
+                yield Frame(subj, verb, text_of(relation_tokens(verb, extra=lead)), lemma, arg_span(obj), base,
                             particle=particle, negated=negated, extra=extra)
                 emitted = True
                 for prep, pobj in _recipients(verb, obj):
-                    yield Frame(subj, verb, text_of(relation_tokens(verb, extra=[prep])), lemma,
+                    yield Frame(subj, verb, text_of(relation_tokens(verb, extra=[*lead, prep])), lemma,
                                 arg_span(pobj), "recipient", prep=prep.lower_, particle=particle,
                                 negated=negated)
                 for member in examples_of(obj) if obj.tag_ in PLURAL_TAGS else ():
-                    yield Frame(subj, verb, text_of(relation_tokens(verb)), lemma, arg_span(member),
+                    yield Frame(subj, verb, text_of(relation_tokens(verb, extra=lead)), lemma, arg_span(member),
                                 "example", particle=particle, negated=negated)
     for prep, pobj in prep_objects(verb):
         if objects or prep.dep_ == "agent" or prep.i < verb.i:
             continue
-        rel = relation_tokens(verb, extra=[prep])
+        rel = relation_tokens(verb, extra=[*lead, prep])
         used = {t.i for t in prep.subtree}
         extra = _extra_args(verb, used)
         for member in conjuncts(pobj):
@@ -324,9 +334,19 @@ def verb_frames(verb: Token) -> Iterator[Frame]:
         extra = _extra_args(verb, set())
         for subj in subjects:
             obj = verb.doc[comp.left_edge.i: comp.right_edge.i + 1] if comp is not None else None
-            yield Frame(subj, verb, text_of(relation_tokens(verb)), lemma, obj,
+            yield Frame(subj, verb, text_of(relation_tokens(verb, extra=lead)), lemma, obj,
                         "intransitive" if obj is None else base, particle=particle, negated=negated,
                         extra=extra)
+
+
+def control_lead(verb: Token) -> list[Token]:
+    """The verb group that governs an infinitive with the same subject ("has had | to close",
+    "failed | to envision"): it belongs to the infinitive's relation. Not with object control
+    ("urged Putin to go": Putin did not urge)."""
+    head = verb.head
+    if verb.dep_ != "xcomp" or head.pos_ != "VERB" or not is_infinitive(verb) or objects_of(head):
+        return []
+    return relation_tokens(head)
 
 
 def _reduced_passive_frames(verb: Token, particle: str | None, negated: bool) -> Iterator[Frame]:
@@ -336,13 +356,14 @@ def _reduced_passive_frames(verb: Token, particle: str | None, negated: bool) ->
     agent_preps = [p for p in verb.children if p.dep_ == "agent"]
     agents = [a for p, pobj in prep_objects(verb) if p.dep_ == "agent" for a in conjuncts(pobj)]
     if agents:
-        rel = text_of(relation_tokens(verb, extra=agent_preps[:1]))
+        # the unwritten auxiliary is given as "be" so the relation reads as a passive
+        rel = "be " + text_of(relation_tokens(verb, extra=agent_preps[:1]))
         used = {t.i for p in agent_preps for t in p.subtree}
         extra = _extra_args(verb, used)
         for agent in agents:
             for patient in patients:
                 yield Frame(arg_span(agent), verb, rel, verb_lemma(verb), patient, "reduced-passive",
-                            particle=particle, negated=negated, extra=extra)
+                            prep=AGENT_PREP, particle=particle, negated=negated, extra=extra)
         return
     pps = list(prep_objects(verb))
     # the unwritten auxiliary is given as "be" so the relation reads as a passive

@@ -11,6 +11,8 @@ PRONOUNS = {"he", "she", "it", "they", "him", "her", "them", "his", "its", "thei
 # full noun phrase with its modifiers, so objects are penalised much later.
 SUBJECT_LENGTH_FREE = 5
 OBJECT_LENGTH_FREE = 16
+# the factor for a clause with a subject only
+BARE_CLAUSE = 0.3
 
 
 def argument_quality(mention: Mention | None, n_tokens: int, *, free: int = SUBJECT_LENGTH_FREE) -> float:
@@ -37,8 +39,9 @@ def score(frame: Frame, subject: Mention, obj: Mention | None, *, typed: bool) -
     if frame.object is not None:
         value *= argument_quality(obj, len(frame.object), free=OBJECT_LENGTH_FREE)
     else:
-        # a clause with neither object nor further argument says little
-        value *= 0.8 if frame.extra else 0.6
+        # a clause with neither object nor further argument says little ("the plan was
+        # dropped"): it ranks below every fact that has a second argument
+        value *= 0.8 if frame.extra else BARE_CLAUSE
     if typed:
         value = min(1.0, value + 0.05)
     return round(max(0.01, min(1.0, value)), 3)

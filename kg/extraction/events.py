@@ -35,6 +35,8 @@ CODEBOOK_COLUMNS = ("code", "label", "goldstein", "plover")
 NEGATION_COLUMNS = ("id", "cameo", "negated")
 MODALITY_COLUMNS = ("id", "cameo", "modality", "negated", "code")
 _SHIFTED = ("intended", "requested")
+# CAMEO's appeals (02) and demands (10) run in parallel: 021/101 cooperation, ..., 025/105 yield
+APPEAL_ROOT, DEMAND_ROOT = "02", "10"
 _CODE = re.compile(r"^(0[1-9]|1[0-9]|20)\d{0,2}$")
 # Weights of the narrowing columns: an object pattern says most about the event
 # ("strike a deal" vs "strike"), then particle and preposition.
@@ -264,6 +266,15 @@ class EventLexicon:
         if negated:
             return _longest(self._negation, best.type.cameo) or best.type
         return best.type
+
+    def as_demand(self, etype: EventType) -> EventType:
+        """An appeal's code as CAMEO's parallel demand (02x -> 10x: "demanded the withdrawal" is
+        1056 where "urged the withdrawal" is 0256), when the codebook has it."""
+        code = etype.cameo
+        if not code.startswith(APPEAL_ROOT):
+            return etype
+        demand = DEMAND_ROOT + code[2:]
+        return _type_of(self.codebook, etype.id, demand) if demand in self.codebook else etype
 
     def triggers(self) -> frozenset[str]:
         """All nominal trigger lemmas ("attack", "call", "talks", "invasion", ...)."""

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.arguments import (
     AGENT_NOUNS,
+    act_modifier,
     actor_span,
     clause_depths,
     conjoined_actor,
@@ -30,8 +31,11 @@ from kg.extraction.confidence import score
 from kg.extraction.entities import EntityResolver, Gazetteer
 from kg.extraction.eventcoref import merge_event_mentions
 from kg.extraction.events import EventLexicon, attribution, location, quote, stance
+from kg.extraction.stance import demanded
 from kg.extraction.nominal import load_nominal_lexicon, nominal_frames
 from kg.extraction.roles import (
+    means_nouns,
+    own_phrase,
     PLACE_ADJUNCT_PREPS,
     agent_of,
     crowd_of,
@@ -65,6 +69,8 @@ PLACE_TARGET_ROOTS = {"18", "19", "20"}
 # Acts of force: used on a crowd, they are repression.
 FORCE_ROOTS = frozenset({"18", "19", "20"})
 REPRESSION = "175"
+# unconventional violence (bombings, assaults) and conventional force
+ASSAULT_ROOT, FIGHT_ROOT = "18", "19"
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Prepositions of the place of a passive act with no agent ("was arrested in X").
 PLACE_PREPS = frozenset({"in", "at"})
@@ -180,7 +186,13 @@ class Extractor:
                 # event noun's frame carries the event
                 etype = None
             carried = carried and etype is None
+            if etype is None and not carried and frame.object is not None:
+                etype = self._act_modifier(frame.object.root, negated, modality)
         etype = etype if etype is None or self._asserted_act(frame) else None
+        if etype is not None and modality == "requested" and demanded(trigger):
+            etype = self.events.as_demand(etype)
+        if etype is not None and not frame.nominal and etype.cameo[:2] in {ASSAULT_ROOT, FIGHT_ROOT}:
+            etype = self._by_means(frame) or etype
         subject = resolver.resolve(frame.subject, index, role="actor")
         obj = None
         etype, target = self._sense_target(frame, etype)
@@ -217,6 +229,10 @@ class Extractor:
                 # the speaker made the statement, not the content's actors: told as theirs, the
                 # relation is the uncoded fact the statement reports
                 etype = None
+        if etype is None and frame.agent_first and obj is not None and not self.events_only:
+            # an open relation reads as written ("the town | was damaged by | the storm"); only a
+            # coded act takes its agent as source
+            subject, obj = obj, subject
         # a retold statement is according to its speaker
         source_span = frame.subject if told is not trigger else cue.source
         source = resolver.resolve(source_span, index, role="actor") if source_span is not None else None
@@ -259,6 +275,26 @@ class Extractor:
                                   confidence=score(frame, subject, other, typed=etype is not None)))
         return events
 
+
+    def _act_modifier(self, noun: Token, negated: bool, modality: str):
+        """The act an uncoded verb's object carries: "undertook a mediation mission" and
+        "launched a mediation effort" mediate (:func:`act_modifier`)."""
+        act = act_modifier(noun)
+        if act is None:
+            return None
+        return self.events.classify(act.lemma_.lower(), nominal=True, negated=negated, modality=modality)
+
+    def _by_means(self, frame: Frame):
+        """The code of the means when it names unconventional violence: killing "in a car
+        bombing", "by a roadside bomb" or by "suicide bombers" is a bombing (CAMEO 183), not
+        conventional force."""
+        for noun in means_nouns(frame):
+            modifiers = [c.lemma_.lower() for c in noun.subtree if c.i < noun.i and c.dep_ in {"compound", "amod"}]
+            for modifier in [*modifiers, None]:
+                etype = self.events.classify(noun.lemma_.lower(), nominal=True, object_lemma=modifier)
+                if etype is not None and etype.cameo[:2] == ASSAULT_ROOT:
+                    return etype
+        return None
 
     def _asserted_act(self, frame: Frame) -> bool:
         """Whether a coded frame tells an act of its subject at all."""
@@ -339,6 +375,9 @@ class Extractor:
             if frame.prep in PLACE_PREPS and obj.label == "GPE":
                 # "X was arrested in Lebanon": with no agent named, the state where it happened acts
                 return obj, subject, retold, []
+            if self._by_means(frame) is not None:
+                # "X was killed in a car bombing": the bombing is what acted, X its target
+                return resolver.resolve(frame.object, index, role="actor"), subject, retold, []
         own = [t for t in sent if subject.start <= t.idx < subject.end]
         if (agent is None and actorness(subject) < 2 and actor_span(own) is None and not conjoined_actor(frame)
                 and frame.subject.root.lemma_.lower() not in AGENT_NOUNS):
@@ -357,10 +396,17 @@ class Extractor:
         more: list[Mention] = []
         clausal = content is None and frame.object is not None and any(t.pos_ in {"VERB", "AUX"} for t in frame.object)
         named_by_noun = target is not None and target.root.lemma_.lower() in AGENT_NOUNS
-        if actorness(obj) < 2 and not (clausal or named_by_noun) and not (content is None and conjoined_actor(frame)):
+        owned = agent is None and content is None and own_phrase(frame.object, frame.subject)
+        if ((actorness(obj) < 2 or owned) and not (clausal or (named_by_noun and not owned))
+                and not (content is None and conjoined_actor(frame))):
             taken = {t.i for t in own} | (excluded_targets(frame) if agent is None else set())
             inside, args, after, rest = target_pools(frame, trigger, [
                 t for t in sent if obj is not None and obj.start <= t.idx < obj.end], place_target)
+            if owned:
+                # the owned phrase is no target, but says where it goes or is ("strengthened
+                # its forces in Lebanon", "pressed their demands on the government")
+                taken |= {t.i for t in frame.object if t.i <= frame.object.root.i}
+                inside = [t for t in frame.object if t.i > frame.object.root.i]
             # the patient of a passive whose agent was found is the target as it is named
             for pool in ((inside,) if agent is not None else (inside, args, after, rest)):
                 found = self._other_actor(pool, taken, subject, index, resolver)

@@ -226,6 +226,39 @@ def target_pools(frame: Frame, trigger: Token, inside: list[Token], place_target
     return inside, args, after, rest
 
 
+# possessive pronouns that make a phrase its subject's own, by the subjects they can refer to
+OWN_POSSESSIVES = {"its": "thing", "their": "plural", "his": "person", "her": "person"}
+
+
+def own_phrase(obj: Span | None, subject: Span) -> bool:
+    """An object its subject owns ("Syria withdrew its troops from X", "the rebels moved their
+    fighters into Y"): the subject's own people or things are not the other party of the act,
+    who is named elsewhere. The possessive must be able to refer to the subject ("Mali expelled
+    their diplomats" are someone else's)."""
+    if obj is None:
+        return False
+    head = subject.root
+    plural = head.tag_ in {"NNS", "NNPS"} or any(c.dep_ == "conj" for c in head.children) or (
+        head.lower_ in {"they", "we"})
+    kind = ("plural" if plural else "person" if head.ent_type_ == "PERSON" or head.lower_ in {"he", "she"}
+            else "thing")
+    return any(c.dep_ == "poss" and OWN_POSSESSIVES.get(c.lower_) == kind for c in obj.root.children)
+
+
+# prepositions that name the means of a harm ("killed in a car bombing", "killed by a mine")
+MEANS_PREPS = frozenset({"in", "by"})
+
+
+def means_nouns(frame: Frame) -> list[Token]:
+    """The nouns that may say how a harm was done: the subject of an active verb ("a roadside
+    bomb killed ...", "suicide bombers killed ..."), the object of its "in" or "by"."""
+    trigger = frame.trigger
+    out = [frame.subject.root] if frame.pattern not in {"passive", "passive-prep", "passive-agent"} else []
+    for prep in (c for c in trigger.children if c.dep_ in {"prep", "agent"} and c.lower_ in MEANS_PREPS):
+        out.extend(c for c in prep.children if c.dep_ == "pobj")
+    return out
+
+
 def requested_by(frame: Frame) -> Span | None:
     """Who asks for the act a noun names: "X demanded the withdrawal of Y's forces" -> X.
 

@@ -133,7 +133,7 @@ def select_events(events: Iterable[Event], depth: Mapping[int, int] | None = Non
         kept = []
         for e in sorted(best, key=lambda e: -e.confidence):
             key = (e.subject.entity or e.subject.text, (e.object.entity or e.object.text) if e.object else None)
-            if key not in seen:
+            if key not in seen and not any(_nested_subject(e, k) for k in kept):
                 seen.add(key)
                 kept.append(e)
         # one trigger, one act: conjoined actors share its code ("violated the truce in A
@@ -248,6 +248,14 @@ def _conjoined_objects(group: list[Event], best: list[Event]) -> list[Event]:
             and any(e.cameo == b.cameo for b in best)]
 
 
+def _nested_subject(a: Event, b: Event) -> bool:
+    """Two readings of one act whose sources are one phrase and a word of it ("Israeli
+    helicopters" and "Israeli") and whose targets are the same: one actor, one event."""
+    if a.object is None or b.object is None or (a.object.entity or a.object.text) != (b.object.entity or b.object.text):
+        return False
+    return _overlaps(a.subject, b.subject)
+
+
 def _same_object(a: Event, b: Event) -> bool:
     if a.object is None or b.object is None:
         return a.object is b.object
@@ -256,7 +264,8 @@ def _same_object(a: Event, b: Event) -> bool:
 
 def _reciprocal(readings: list[Event]) -> list[Event]:
     """Conjoined actors of a trigger with no actor object: each is the other's partner
-    ("India and China held talks" -> India-China and China-India)."""
+    ("India and China held talks" -> India-China and China-India), as CAMEO's coders
+    distribute compound actors."""
     actors = [e for e in readings if actorness(e.subject) and actorness(e.object) < 2]
     subjects = {e.subject.text: e for e in actors}
     if len(subjects) < 2:

@@ -94,9 +94,19 @@ def aux_chain(verb: Token) -> list[Token]:
     return [c for c in verb.children if c.dep_ in {"aux", "auxpass", "neg"} and c.i < verb.i]
 
 
+def inner_adverbs(verb: Token) -> list[Token]:
+    """Adverbs inside the verb group ("has also met", "was heavily damaged", "usually is"): between
+    its first auxiliary, or the word before it, and the verb."""
+    aux = aux_chain(verb)
+    start = aux[0].i if aux else verb.i - 1
+    return [c for c in verb.children if c.dep_ == "advmod" and c.pos_ == "ADV" and c.tag_ != "WRB"
+            and start <= c.i < verb.i and c.n_lefts + c.n_rights == 0]
+
+
 def relation_tokens(verb: Token, *, extra: list[Token] | tuple = ()) -> list[Token]:
-    """Verb with its auxiliaries, negation and particle, plus any extra tokens, in text order."""
-    tokens = aux_chain(verb) + [verb]
+    """Verb with its auxiliaries, negation, inner adverbs and particle, plus any extra tokens,
+    in text order."""
+    tokens = aux_chain(verb) + inner_adverbs(verb) + [verb]
     prt = particle_of(verb)
     if prt is not None:
         tokens.append(prt)

@@ -238,6 +238,27 @@ def _own_modality(tok: Token) -> str | None:
     return None
 
 
+# words that make a request a demand (CAMEO 10) rather than an appeal (02)
+_DEMAND = frozenset({"demand", "insist", "order", "require"})
+
+
+def demanded(trigger: Token) -> bool:
+    """Whether a requested act is demanded: "must withdraw", "demanded that X withdraw",
+    "demanded the withdrawal of ..." (CAMEO codes these as demands, "urged" as appeals)."""
+    if any(c.dep_ == "aux" and c.lower_ == "must" for c in trigger.children):
+        return True
+    tok = trigger
+    for _ in range(3):
+        if tok.head is tok:
+            return False
+        tok = tok.head
+        if tok.lemma_.lower() in _DEMAND:
+            return True
+        if tok.pos_ in ("VERB", "AUX"):
+            return False
+    return False
+
+
 def _reported_future(tok: Token) -> bool:
     """A "would" clause with a pronoun subject reported by a statement verb, not itself
     conditional: the future of indirect speech ("said they would withdraw")."""

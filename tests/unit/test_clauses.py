@@ -6,6 +6,37 @@ from kg.extraction.clauses import describe, frames
 
 CASES = [
     (
+        # an inner adverb belongs to the relation; a governing verb of the same subject belongs
+        # to its infinitive's relation
+        """
+        Nissan Nissan PROPN NNP 3 nsubj B-ORG
+        has have AUX VBZ 2 aux O
+        also also ADV RB 1 advmod O
+        had have VERB VBN 0 ROOT O
+        to to PART TO 1 aux O
+        close close VERB VB -2 xcomp O
+        two two NUM CD 1 nummod O
+        plants plant NOUN NNS -2 dobj O
+        . . PUNCT . -5 punct O
+        """,
+        [('Nissan', 'has also had', 'to close two plants', 'svo', False),
+         ('Nissan', 'has also had to close', 'two plants', 'control', False)],
+    ),
+    (
+        # with object control the governing verb is not the infinitive's subject's act
+        """
+        Turkey Turkey PROPN NNP 1 nsubj B-GPE
+        urged urge VERB VBD 0 ROOT O
+        Sweden Sweden PROPN NNP -1 dobj B-GPE
+        to to PART TO 1 aux O
+        extradite extradite VERB VB -3 xcomp O
+        suspects suspect NOUN NNS -1 dobj O
+        . . PUNCT . -5 punct O
+        """,
+        [('Turkey', 'urged', 'Sweden', 'svo', False),
+         ('Sweden', 'to extradite', 'suspects', 'control', False)],
+    ),
+    (
         # a purpose clause takes its verb's subject
         """
         Putin Putin PROPN NNP 1 nsubj B-PERSON
@@ -198,7 +229,7 @@ CASES = [
         it it PRON PRP -1 dobj O
         . . PUNCT . -2 punct O
         """,
-        [('France', 'backed by', 'Armenia', 'reduced-passive', False), ('Armenia', 'rejected', 'it', 'svo', False)],
+        [('France', 'be backed by', 'Armenia', 'reduced-passive', False), ('Armenia', 'rejected', 'it', 'svo', False)],
     ),
     (
         # reduced passive without an agent: the noun undergoes the act
@@ -275,7 +306,7 @@ CASES = [
         help help VERB VB -4 advcl O
         Manila Manila PROPN NNP -1 dobj B-GPE
         """,
-        [('Japan', 'sent by', 'aid', 'reduced-passive', False), ('Japan', 'to help', 'Manila', 'control', False)],
+        [('Japan', 'be sent by', 'aid', 'reduced-passive', False), ('Japan', 'to help', 'Manila', 'control', False)],
     ),
     (
         # an agentless passive with no prepositional object keeps no object
@@ -332,7 +363,7 @@ CASES = [
         by by ADP IN -1 agent O
         Russia Russia PROPN NNP -1 pobj B-GPE
         """,
-        [('Russia', 'shelled by', 'Kyiv', 'reduced-passive', False)],
+        [('Russia', 'be shelled by', 'Kyiv', 'reduced-passive', False)],
     ),
 ]
 

@@ -274,3 +274,15 @@ def test_invalid_modality_rule(tmp_path):
                     "odd-190\t190\tdoubted\tno\t1384\n", encoding="utf-8")
     with pytest.raises(DataError, match=r":3 \[odd-190\]: modality must be"):
         EventLexicon.load(modality=path)
+
+
+@pytest.mark.parametrize("lemma, cameo, demand", [
+    ("withdraw", "0256", "1056"),   # de-escalation: appeal 0256, demand 1056
+    ("meet", "026", "106"),          # meeting: appeal 026, demand 106
+    ("release", "0253", "1053"),     # release: appeal 0253, demand 1053
+])
+def test_a_demanded_act_takes_the_demand_code(lexicon, lemma, cameo, demand):
+    appeal = lexicon.classify(lemma, modality="requested")
+    assert appeal.cameo == cameo
+    assert lexicon.as_demand(appeal).cameo == demand
+    assert lexicon.as_demand(lexicon.classify("attack")).cameo == "190"  # not an appeal: as it is

@@ -6,7 +6,13 @@ prefixes, blank nodes given canonical RDFC-1.0 labels when there are any).
 
 from __future__ import annotations
 
+import heapq
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
+from typing import BinaryIO
+
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -47,21 +53,33 @@ def _canonical(store: ox.Store) -> ox.Store:
     return copy
 
 
-def _graph_lines(store: ox.Store) -> dict[str, list[str]]:
-    """Canonical N-Triples lines of each graph ("" = default graph), sorted.
+RUN_LINES = 100_000
+"""Lines sorted in memory at once; longer outputs are sorted in runs on disk and merged."""
 
-    Oxigraph dumps each graph in Rust; sorting and merging plain lines is much faster than
-    hashing a million Python term objects.
-    """
-    graphs: list = [ox.DefaultGraph(), *store.named_graphs()]
-    out = {}
-    for graph in graphs:
-        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode("utf-8")
-        lines = [line for line in data.split("\n") if line]  # literals may hold U+2028 or U+0085
-        if lines:
-            name = "" if isinstance(graph, ox.DefaultGraph) else str(graph)
-            out[name] = lines
-    return out
+
+def _graphs(store: ox.Store) -> list[tuple[str, object]]:
+    """Each graph of the store with its N-Quads name ("" = default graph), in name order."""
+    named = [(str(graph), graph) for graph in store.named_graphs()]
+    return [("", ox.DefaultGraph()), *sorted(named, key=lambda pair: pair[0])]
+
+
+def _lines(store: ox.Store, graph) -> list[str]:
+    """N-Triples lines of one graph (one graph's dump is held at a time, never the store's)."""
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode("utf-8")
+    return [line for line in data.split("\n") if line]  # literals may hold U+2028 or U+0085
+
+
+def _has_blank_nodes(store: ox.Store) -> bool:
+    """Whether "_:" occurs in the store's N-Quads (streamed through a temporary file)."""
+    with tempfile.TemporaryFile() as dump:
+        store.dump(dump, format=ox.RdfFormat.N_QUADS)
+        dump.seek(0)
+        tail = b""
+        while chunk := dump.read(1 << 20):
+            if b"_:" in tail + chunk:
+                return True
+            tail = chunk[-1:]
+    return False
 
 
 def _line_key(line: str) -> tuple[str, bool, str]:
@@ -73,31 +91,84 @@ def _line_key(line: str) -> tuple[str, bool, str]:
 _TYPE = f"<{_RDF_TYPE}>"
 
 
-def statements(store: Dataset | Graph | ox.Store, *, merge: bool) -> list[str]:
-    """Sorted statements of a store as canonical N-Triples (merge) or N-Quads lines.
+def _spill(lines: list[str], stack: ExitStack) -> BinaryIO:
+    run = stack.enter_context(tempfile.TemporaryFile())
+    run.write("".join(line + "\n" for line in sorted(set(lines), key=_line_key)).encode("utf-8"))
+    run.seek(0)
+    return run
+
+
+def _read_run(run: BinaryIO) -> Iterator[str]:
+    for raw in run:  # binary files split on b"\n" only, never on U+2028 or U+0085
+        yield raw[:-1].decode("utf-8")
+
+
+def sorted_unique(lines: Iterable[str], *, run_lines: int = RUN_LINES) -> Iterator[str]:
+    """``lines`` sorted by subject (rdf:type first), each once, in bounded memory.
+
+    Up to ``run_lines`` lines are sorted in memory; beyond that, sorted runs go to temporary
+    files and are merged (``_line_key`` tells lines apart, so duplicates meet in the merge).
+    """
+    with ExitStack() as stack:
+        runs: list[BinaryIO] = []
+        chunk: list[str] = []
+        for line in lines:
+            chunk.append(line)
+            if len(chunk) >= run_lines:
+                runs.append(_spill(chunk, stack))
+                chunk = []
+        if not runs:
+            yield from sorted(set(chunk), key=_line_key)
+            return
+        if chunk:
+            runs.append(_spill(chunk, stack))
+        previous = None
+        for line in heapq.merge(*map(_read_run, runs), key=_line_key):
+            if line != previous:
+                yield line
+            previous = line
+
+
+def iter_statements(store: Dataset | Graph | ox.Store, *, merge: bool,
+                    run_lines: int = RUN_LINES) -> Iterator[str]:
+    """Sorted statements of a store as canonical N-Triples (merge) or N-Quads lines, streamed.
+
+    Memory is bounded by ``run_lines`` and the largest graph, except for a store with blank
+    nodes: their canonical labels (RDFC-1.0) are computed on an in-memory copy.
 
     Args:
         merge: True for one graph (a triple read in several documents appears once).
     """
     local = _oxigraph(store)
-    graphs = _graph_lines(local)
-    if any("_:" in line for lines in graphs.values() for line in lines):
-        graphs = _graph_lines(_canonical(local))
+    if _has_blank_nodes(local):
+        local = _canonical(local)
+    graphs = _graphs(local)
     if merge:
-        return sorted({line for lines in graphs.values() for line in lines}, key=_line_key)
-    out = []
-    for name in sorted(graphs):
+        every = (line for _, graph in graphs for line in _lines(local, graph))
+        yield from sorted_unique(every, run_lines=run_lines)
+        return
+    for name, graph in graphs:
         suffix = f" {name} ." if name else " ."
-        out += [line[:-2] + suffix for line in sorted(set(graphs[name]), key=_line_key)]
-    return out
+        for line in sorted_unique(_lines(local, graph), run_lines=run_lines):
+            yield line[:-2] + suffix
 
 
-def write_graph(store: Dataset | Graph | ox.Store, path: Path, fmt: str) -> None:
+def statements(store: Dataset | Graph | ox.Store, *, merge: bool) -> list[str]:
+    """:func:`iter_statements` as a list."""
+    return list(iter_statements(store, merge=merge))
+
+
+def write_graph(store: Dataset | Graph | ox.Store, path: Path, fmt: str, *,
+                run_lines: int = RUN_LINES) -> None:
     """Write the store to ``path`` atomically (temporary file in the same directory, renamed).
+
+    The sorted statements stream through a temporary N-Triples / N-Quads file that Oxigraph
+    parses and serialises as it reads, so memory does not grow with the store.
 
     Args:
         fmt: ``ttl`` and ``nt`` merge all named graphs into one graph; ``trig``, ``nq`` and
             ``jsonld`` keep the named graphs (one per document).
+        run_lines: lines sorted in memory at once (see :func:`sorted_unique`).
 
     Example:
         >>> write_graph(open_store("graph-store"), Path("graph.ttl"), "ttl")  # doctest: +SKIP
@@ -106,14 +177,28 @@ def write_graph(store: Dataset | Graph | ox.Store, path: Path, fmt: str) -> None
         raise KGError(f"unknown RDF format {fmt!r} (choose from {', '.join(FORMATS)})")
     path = Path(path)
     rdf_format = FORMATS[fmt]
-    lines = statements(store, merge=not rdf_format.supports_datasets)
-    text = "".join(line + "\n" for line in lines).encode("utf-8")
+    merge = not rdf_format.supports_datasets
+    lines = iter_statements(store, merge=merge, run_lines=run_lines)
     prefixes = STANDARD_PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    def write(out) -> None:
+
+    def write(out: BinaryIO) -> None:
         if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
-            out.write(text)
-        else:
-            source = ox.RdfFormat.N_TRIPLES if rdf_format == ox.RdfFormat.TURTLE else ox.RdfFormat.N_QUADS
-            ox.serialize(ox.parse(text, format=source), out, rdf_format, prefixes=prefixes)
+            _write_lines(lines, out)
+            return
+        with tempfile.TemporaryFile() as plain:
+            _write_lines(lines, plain)
+            plain.seek(0)
+            source = ox.RdfFormat.N_TRIPLES if merge else ox.RdfFormat.N_QUADS
+            ox.serialize(ox.parse(plain, format=source), out, rdf_format, prefixes=prefixes)
 
     atomic_write(path, write)
+
+
+def _write_lines(lines: Iterable[str], out: BinaryIO, batch: int = 10_000) -> None:
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= batch:
+            out.write("".join(l + "\n" for l in chunk).encode("utf-8"))
+            chunk = []
+    out.write("".join(l + "\n" for l in chunk).encode("utf-8"))

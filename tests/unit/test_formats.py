@@ -9,7 +9,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS
 
 from kg.errors import KGError
-from kg.export.formats import statements, write_graph
+from kg.export.formats import _TYPE, _line_key, iter_statements, sorted_unique, statements, write_graph
 from kg.namespaces import DOC, ENT
 from kg.rdf import add_extraction, to_triples
 from kg.store import open_store
@@ -122,3 +122,53 @@ def test_statements_merge_and_sort():
     assert len(quads) == len(to_triples(sample_extraction())) + len(
         to_triples(make_extraction("report-2", [dict(subj="alpha-leader", obj="beta", lemma="meet")]))
     )
+
+
+def _mixed_store(blank: bool) -> ox.Store:
+    """Several graphs, a triple stated in two of them, odd line separators in literals."""
+    ex = "http://example.org/"
+    store = ox.Store()
+    s, p, kind = ox.NamedNode(ex + "s"), ox.NamedNode(ex + "p"), ox.NamedNode(ex + "Kind")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    for i in range(6):
+        graph = ox.NamedNode(f"{ex}g{5 - i}")
+        store.add(ox.Quad(s, p, ox.Literal("shared"), graph))
+        store.add(ox.Quad(ox.NamedNode(f"{ex}e{i % 4}"), rdf_type, kind, graph))
+        store.add(ox.Quad(ox.NamedNode(f"{ex}e{i}"), p, ox.Literal(f"line\u2028sep\u0085next {i}"), graph))
+        if blank:
+            node = ox.BlankNode()
+            store.add(ox.Quad(s, p, node, graph))
+            store.add(ox.Quad(node, p, ox.Literal(f"blank {i % 2}"), graph))
+    store.add(ox.Quad(s, p, ox.Literal("default"), ox.DefaultGraph()))
+    return store
+
+
+@pytest.mark.parametrize("blank", [False, True])
+@pytest.mark.parametrize("fmt", ["ttl", "trig", "nt", "nq", "jsonld"])
+def test_runs_of_a_few_lines_give_the_bytes_of_one_run(tmp_path, fmt, blank):
+    store = _mixed_store(blank)
+    write_graph(store, tmp_path / f"one.{fmt}", fmt)
+    write_graph(store, tmp_path / f"runs.{fmt}", fmt, run_lines=3)
+    one = (tmp_path / f"one.{fmt}").read_bytes()
+    assert (tmp_path / f"runs.{fmt}").read_bytes() == one
+    assert "line\u2028sep\u0085next 5" in one.decode("utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"one.{fmt}", f"runs.{fmt}"]  # no leftovers
+
+
+def test_sorted_unique_in_runs_matches_an_in_memory_sort():
+    lines = [f"<s{i % 7}> <p{i % 3}> \"{i % 11}\" ." for i in range(200)]
+    lines += [f"<s{i}> {_TYPE} <K> ." for i in range(7)]
+    expected = sorted(set(lines), key=_line_key)
+    assert list(sorted_unique(lines, run_lines=4)) == expected == list(sorted_unique(lines))
+    assert expected[0] == f"<s0> {_TYPE} <K> ."  # rdf:type first within its subject
+
+
+def test_merged_and_per_graph_statements_from_several_graphs():
+    store = _mixed_store(blank=False)
+    triples = statements(store, merge=True)
+    assert triples.count('<http://example.org/s> <http://example.org/p> "shared" .') == 1
+    quads = list(iter_statements(store, merge=False, run_lines=2))
+    shared = [q for q in quads if '"shared"' in q]
+    assert [q.rsplit(" ", 2)[1] for q in shared] == [f"<http://example.org/g{i}>" for i in range(6)]
+    assert quads[0] == '<http://example.org/s> <http://example.org/p> "default" .'
+    assert quads == statements(store, merge=False)

@@ -28,7 +28,8 @@ from kg.extraction.arguments import (
 )
 from kg.extraction.clauses import Frame, frames
 from kg.extraction.confidence import score
-from kg.extraction.entities import EntityResolver, Gazetteer
+from kg.extraction.gazetteer import Gazetteer
+from kg.extraction.resolver import EntityResolver
 from kg.extraction.eventcoref import merge_event_mentions
 from kg.extraction.events import EventLexicon, attribution, location, quote, stance
 from kg.extraction.stance import demanded

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extraction.entities import EntityResolver, Gazetteer
+from kg.extraction.gazetteer import Gazetteer
+from kg.extraction.resolver import EntityResolver
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,8 @@ import pycountry
 import pytest
 
 from kg.errors import DataError
-from kg.extraction.entities import EntityResolver, Gazetteer
+from kg.extraction.gazetteer import Gazetteer
+from kg.extraction.resolver import EntityResolver
 from kg.resources import data_dir
 
 

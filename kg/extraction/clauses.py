@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from spacy.tokens import Span, Token
 
@@ -242,49 +243,90 @@ def verb_frames(verb: Token) -> Iterator[Frame]:
     lemma = verb_lemma(verb)
     prt = next((c for c in verb.children if c.dep_ == "prt"), None)
     particle = prt.text.lower() if prt is not None else None
+    if passive_subjects:
+        yield from _passive_frames(verb, passive_subjects, lemma, particle, negated)
+    elif subj_heads:
+        yield from _active_frames(verb, subj_heads, how, lemma, particle, negated)
+    elif verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in {"NOUN", "PROPN"}:
+        yield from _reduced_passive_frames(verb, particle, negated)
+
+
+def _passive_frames(verb: Token, passive_subjects: list[Token], lemma: str, particle: str | None,
+                    negated: bool) -> Iterator[Frame]:
+    """Frames of a passive verb: agent -> patient ("was hit by Y"), patient -> prepositional
+    object ("were imposed on Iran"), or the patient alone."""
+    patients = [p for s in passive_subjects for p in conjuncts(s)]
+    if verb.dep_ == "relcl" and any(p.lower_ in RELATIVE_PRONOUNS for p in patients):
+        patients = conjuncts(verb.head)
+    agents = [pobj for prep, pobj in prep_objects(verb) if prep.dep_ == "agent"]
+    agent_heads = [a for ag in agents for a in conjuncts(ag)]
+    rel = relation_tokens(verb, extra=[p for p, _ in prep_objects(verb) if p.dep_ == "agent"][:1])
+    used = {t.i for a in agent_heads for t in a.subtree} | {p.i for p in verb.children if p.dep_ == "agent"}
+    extra = _extra_args(verb, used)
+    for agent in agent_heads:
+        for patient in patients:
+            yield Frame(arg_span(agent), verb, text_of(rel), lemma, arg_span(patient),
+                        "passive-agent", particle=particle, negated=negated, extra=extra)
+    if agent_heads:
+        return
+    # "were imposed on Iran": the first prepositional object after the verb is the
+    # argument, its preposition part of the relation
+    pp = next(((p, o) for p, o in prep_objects(verb) if p.i > verb.i and p.dep_ == "prep"), None)
+    if pp is not None:
+        prep, pobj = pp
+        rel = text_of(relation_tokens(verb, extra=[prep]))
+        extra = _extra_args(verb, {t.i for t in prep.subtree})
+        for patient in patients:
+            for member in conjuncts(pobj):
+                yield Frame(arg_span(patient), verb, rel, lemma, arg_span(member), "passive-prep",
+                            prep=prep.lower_, particle=particle, negated=negated, extra=extra)
+        return
+    for patient in patients:
+        yield Frame(arg_span(patient), verb, text_of(relation_tokens(verb)), lemma, None,
+                    "passive", particle=particle, negated=negated, extra=extra)
+
+
+def _active_frames(verb: Token, subj_heads: list[Token], how: str, lemma: str, particle: str | None,
+                   negated: bool) -> Iterator[Frame]:
+    """Frames of a verb with a logical subject: to its objects, else to its first prepositional
+    object, else to its clausal complement or none."""
     base = {"explicit": "svo", "inherited": "svo-inherited", "control": "control",
             "relcl": "relcl", "participle": "participle"}.get(how, "svo")
-
-    if passive_subjects:
-        patients = [p for s in passive_subjects for p in conjuncts(s)]
-        if verb.dep_ == "relcl" and any(p.lower_ in RELATIVE_PRONOUNS for p in patients):
-            patients = conjuncts(verb.head)
-        agents = [pobj for prep, pobj in prep_objects(verb) if prep.dep_ == "agent"]
-        agent_heads = [a for ag in agents for a in conjuncts(ag)]
-        rel = relation_tokens(verb, extra=[p for p, _ in prep_objects(verb) if p.dep_ == "agent"][:1])
-        used = {t.i for a in agent_heads for t in a.subtree} | {p.i for p in verb.children if p.dep_ == "agent"}
-        extra = _extra_args(verb, used)
-        for agent in agent_heads:
-            for patient in patients:
-                yield Frame(arg_span(agent), verb, text_of(rel), lemma, arg_span(patient),
-                            "passive-agent", particle=particle, negated=negated, extra=extra)
-        if not agent_heads:
-            # "were imposed on Iran": the first prepositional object after the verb is the
-            # argument, its preposition part of the relation
-            pp = next(((p, o) for p, o in prep_objects(verb) if p.i > verb.i and p.dep_ == "prep"), None)
-            if pp is not None:
-                prep, pobj = pp
-                rel = text_of(relation_tokens(verb, extra=[prep]))
-                extra = _extra_args(verb, {t.i for t in prep.subtree})
-                for patient in patients:
-                    for member in conjuncts(pobj):
-                        yield Frame(arg_span(patient), verb, rel, lemma, arg_span(member), "passive-prep",
-                                    prep=prep.lower_, particle=particle, negated=negated, extra=extra)
-                return
-            for patient in patients:
-                yield Frame(arg_span(patient), verb, text_of(relation_tokens(verb)), lemma, None,
-                            "passive", particle=particle, negated=negated, extra=extra)
-        return
-
-    if not subj_heads:
-        if verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in {"NOUN", "PROPN"}:
-            yield from _reduced_passive_frames(verb, particle, negated)
-        return
     subjects = [arg_span(s, bare=True) for s in subj_heads
                 if s.pos_ not in NOT_ARGUMENT_POS or s.lower_ in RELATIVE_PRONOUNS]
     lead = control_lead(verb) if how == "control" else []
     if verb.dep_ == "relcl" and how == "relcl":
         subjects = [arg_span(s, keep_relcl=False) for s in subj_heads]
+    objects = _active_objects(verb, lemma)
+    head = _Head(verb, lemma, particle, negated, lead)
+    emitted = False
+    for frame in (_object_frames(head, subjects, objects, base) if objects
+                  else _prep_frames(head, subjects, base)):
+        emitted = True
+        yield frame
+    if not emitted:
+        comp = next((c for c in verb.children if c.dep_ in {"xcomp", "ccomp"} and c.pos_ in {"VERB", "AUX"}), None)
+        extra = _extra_args(verb, set())
+        for subj in subjects:
+            obj = verb.doc[comp.left_edge.i: comp.right_edge.i + 1] if comp is not None else None
+            yield Frame(subj, verb, text_of(relation_tokens(verb, extra=lead)), lemma, obj,
+                        "intransitive" if obj is None else base, particle=particle, negated=negated,
+                        extra=extra)
+
+
+class _Head(NamedTuple):
+    """A predicate as its frames share it: the verb, lemma, particle, negation and the verb
+    group that governs it (:func:`control_lead`)."""
+
+    verb: Token
+    lemma: str
+    particle: str | None
+    negated: bool
+    lead: list[Token]
+
+
+def _active_objects(verb: Token, lemma: str) -> list[Token]:
+    """The object heads of an active verb, coordinated ones included."""
     objects = [o for d in objects_of(verb) for o in conjuncts(d)]
     if not objects and verb.dep_ == "compound" and verb.head.pos_ == "NOUN" and verb.head.i > verb.i:
         # a headline verb read as a noun modifier: "Russia fires missiles at Kyiv"
@@ -296,26 +338,35 @@ def verb_frames(verb: Token) -> Iterator[Frame]:
         # "will not allow Israel to use ...": parsed as a clause whose subject is our object
         objects = [o for c in verb.children if c.dep_ in {"ccomp", "xcomp"} and is_infinitive(c)
                    for s in subjects_of(c) if s.dep_ == "nsubj" for o in conjuncts(s)]
-    emitted = False
-    if objects:
-        used = {t.i for o in objects for t in o.subtree}
-        extra = _extra_args(verb, used)
-        for subj in subjects:
-            for obj in objects:
-                if obj.pos_ in NOT_ARGUMENT_POS or obj.tag_ in WH_TAGS:
-                    continue
-                yield Frame(subj, verb, text_of(relation_tokens(verb, extra=lead)), lemma, arg_span(obj), base,
-                            particle=particle, negated=negated, extra=extra)
-                emitted = True
-                for prep, pobj in _recipients(verb, obj):
-                    yield Frame(subj, verb, text_of(relation_tokens(verb, extra=[*lead, prep])), lemma,
-                                arg_span(pobj), "recipient", prep=prep.lower_, particle=particle,
-                                negated=negated)
-                for member in examples_of(obj) if obj.tag_ in PLURAL_TAGS else ():
-                    yield Frame(subj, verb, text_of(relation_tokens(verb, extra=lead)), lemma, arg_span(member),
-                                "example", particle=particle, negated=negated)
+    return objects
+
+
+def _object_frames(head: _Head, subjects: list[Span], objects: list[Token], base: str) -> Iterator[Frame]:
+    """Subject -> object frames, each followed by its recipients and examples."""
+    verb, lemma, particle, negated, lead = head
+    used = {t.i for o in objects for t in o.subtree}
+    extra = _extra_args(verb, used)
+    for subj in subjects:
+        for obj in objects:
+            if obj.pos_ in NOT_ARGUMENT_POS or obj.tag_ in WH_TAGS:
+                continue
+            yield Frame(subj, verb, text_of(relation_tokens(verb, extra=lead)), lemma, arg_span(obj), base,
+                        particle=particle, negated=negated, extra=extra)
+            for prep, pobj in _recipients(verb, obj):
+                yield Frame(subj, verb, text_of(relation_tokens(verb, extra=[*lead, prep])), lemma,
+                            arg_span(pobj), "recipient", prep=prep.lower_, particle=particle,
+                            negated=negated)
+            for member in examples_of(obj) if obj.tag_ in PLURAL_TAGS else ():
+                yield Frame(subj, verb, text_of(relation_tokens(verb, extra=lead)), lemma, arg_span(member),
+                            "example", particle=particle, negated=negated)
+
+
+def _prep_frames(head: _Head, subjects: list[Span], base: str) -> Iterator[Frame]:
+    """Subject -> prepositional object frames of a verb with no object: the first
+    prepositional object after the verb is the argument; later ones are extras."""
+    verb, lemma, particle, negated, lead = head
     for prep, pobj in prep_objects(verb):
-        if objects or prep.dep_ == "agent" or prep.i < verb.i:
+        if prep.dep_ == "agent" or prep.i < verb.i:
             continue
         rel = relation_tokens(verb, extra=[*lead, prep])
         used = {t.i for t in prep.subtree}
@@ -324,19 +375,10 @@ def verb_frames(verb: Token) -> Iterator[Frame]:
             for subj in subjects:
                 yield Frame(subj, verb, text_of(rel), lemma, arg_span(member), "prep" if base == "svo" else base,
                             prep=prep.lower_, particle=particle, negated=negated, extra=extra)
-                emitted = True
                 for example in examples_of(member) if member.tag_ in PLURAL_TAGS else ():
                     yield Frame(subj, verb, text_of(rel), lemma, arg_span(example), "example",
                                 prep=prep.lower_, particle=particle, negated=negated)
-        break  # the first prepositional object is the argument; later ones are extras
-    if not emitted:
-        comp = next((c for c in verb.children if c.dep_ in {"xcomp", "ccomp"} and c.pos_ in {"VERB", "AUX"}), None)
-        extra = _extra_args(verb, set())
-        for subj in subjects:
-            obj = verb.doc[comp.left_edge.i: comp.right_edge.i + 1] if comp is not None else None
-            yield Frame(subj, verb, text_of(relation_tokens(verb, extra=lead)), lemma, obj,
-                        "intransitive" if obj is None else base, particle=particle, negated=negated,
-                        extra=extra)
+        break
 
 
 def control_lead(verb: Token) -> list[Token]:

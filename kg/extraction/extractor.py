@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 from kg.extraction.arguments import clause_depths, raised_frames
 from kg.extraction.assembly import EventAssembler, SentenceScope
 from kg.extraction.clauses import frames
+from kg.extraction.context import attach_context
 from kg.extraction.eventcoref import merge_event_mentions
 from kg.extraction.events import EventLexicon
 from kg.extraction.gazetteer import Gazetteer
@@ -66,6 +67,7 @@ class Extractor:
 
     def extract_doc(self, document: Document, doc: Doc) -> Extraction:
         """Read an already parsed document."""
+        attach_context(doc)  # the rules' per-document caches, found through the Doc
         resolver = EntityResolver(self.gazetteer, document.id)
         dates = find_dates(doc, document.published)
         sentences: list[Sentence] = []

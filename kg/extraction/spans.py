@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
+
+from kg.extraction.context import DocTable, doc_context
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass"}
 OBJECT_DEPS = {"dobj", "obj"}
@@ -141,26 +142,15 @@ def prep_objects(head: Token) -> Iterator[tuple[Token, Token]]:
                     yield child, pobj
 
 
-_ENTS_KEY = "kg.ents"
-
-
-def _doc_ents(doc) -> tuple[list, list[int]]:
-    # Doc.ents and Span.ents rebuild the document's entity list on every call: read it once
-    cached = doc.user_data.get(_ENTS_KEY)
-    if cached is None:
-        ents = list(doc.ents)
-        cached = doc.user_data[_ENTS_KEY] = (ents, [e.start for e in ents])
-    return cached
-
-
 def doc_ents(doc) -> list[Span]:
     """The document's named entities (as ``doc.ents``), read once per Doc."""
-    return _doc_ents(doc)[0]
+    return doc_context(doc).ents
 
 
 def ents_in(span: Span) -> list[Span]:
     """Named entities inside a span (as ``span.ents``, without rebuilding the document's list)."""
-    ents, starts = _doc_ents(span.doc)
+    context = doc_context(span.doc)
+    ents, starts = context.ents, context.ent_starts
     i = bisect_left(starts, span.start)
     out = []
     while i < len(ents) and ents[i].start < span.end:
@@ -172,24 +162,12 @@ def ents_in(span: Span) -> list[Span]:
 
 def ent_at(token: Token) -> Span | None:
     """The named entity a token is part of, or None."""
-    ents, starts = _doc_ents(token.doc)
+    context = doc_context(token.doc)
+    ents, starts = context.ents, context.ent_starts
     i = bisect_right(starts, token.i) - 1
     if i >= 0 and ents[i].start <= token.i < ents[i].end:
         return ents[i]
     return None
-
-
-_TABLE_KEY = "kg.tokens"
-
-
-class DocTable(NamedTuple):
-    """Token attributes of a Doc as plain lists, indexed by token position."""
-
-    text: str
-    starts: list[int]  # character offset of each token
-    ends: list[int]  # character offset after each token
-    lowers: list[str]
-    puncts: list[bool]
 
 
 def doc_table(doc: Doc) -> DocTable:
@@ -203,19 +181,7 @@ def doc_table(doc: Doc) -> DocTable:
         >>> doc_table(doc).lowers[:2]  # doc: "Russia invaded Ukraine."  # doctest: +SKIP
         ['russia', 'invaded']
     """
-    table = doc.user_data.get(_TABLE_KEY)
-    if table is None:
-        starts, ends, lowers, puncts = [], [], [], []
-        for tok in doc:
-            starts.append(tok.idx)
-            ends.append(tok.idx + len(tok.text))
-            lowers.append(tok.lower_)
-            puncts.append(tok.is_punct)
-        table = doc.user_data[_TABLE_KEY] = DocTable(doc.text, starts, ends, lowers, puncts)
-    return table
-
-
-_SENTS_KEY = "kg.sent_starts"
+    return doc_context(doc).table
 
 
 def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
@@ -227,9 +193,7 @@ def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
     if doc.user_hooks or doc.user_span_hooks or doc.user_token_hooks:
         sent = doc[i].sent  # custom sentence hooks: ask spaCy
         return sent.start, sent.end
-    starts = doc.user_data.get(_SENTS_KEY)
-    if starts is None:
-        starts = doc.user_data[_SENTS_KEY] = [sent.start for sent in doc.sents]
+    starts = doc_context(doc).sent_starts
     k = bisect_right(starts, i) - 1
     return starts[k], starts[k + 1] if k + 1 < len(starts) else len(doc)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.extraction.context import doc_context
 from kg.extraction.spans import ent_at, is_infinitive
 
 MODALITIES = ("asserted", "reported", "intended", "hypothetical", "requested")
@@ -434,9 +435,6 @@ def _entity_span(tok: Token) -> Span:
     return ent_at(tok) or tok.doc[tok.i: tok.i + 1]
 
 
-_QUOTES_KEY = "kg.quote_spans"
-
-
 def quote_spans(doc: Doc) -> list[tuple[int, int]]:
     """Token ranges (start, end) inside direct quotations; scare quotes ("escalate") excluded."""
     spans: list[tuple[int, int]] = []
@@ -462,12 +460,10 @@ def _is_direct_quote(doc: Doc, start: int, end: int) -> bool:
 
 
 def _quote_around(trigger: Token) -> tuple[int, int] | None:
-    doc = trigger.doc
-    # computed once per document: every event of the document asks
-    spans = doc.user_data.get(_QUOTES_KEY)
-    if spans is None:
-        spans = doc.user_data[_QUOTES_KEY] = quote_spans(doc)
-    for start, end in spans:
+    context = doc_context(trigger.doc)
+    if context.quotes is None:  # computed once per document: every event of the document asks
+        context.quotes = quote_spans(trigger.doc)
+    for start, end in context.quotes:
         if start <= trigger.i < end:
             return start, end
     return None

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.extraction.context import AlignedDates, doc_context
 from kg.extraction.spans import doc_ents, doc_table, sentence_bounds
 from kg.extraction.stance import clause_head, in_clause
 
@@ -386,9 +387,6 @@ def _governing(head: Token) -> set[int]:
     return out
 
 
-_SPANS_KEY = "kg.date_spans"
-
-
 def _spans_within(doc: Doc, dates: list[TimeExpr], first: int, last: int) -> list[tuple[TimeExpr, Span]]:
     """The dates whose token span lies within tokens ``first``..``last``, in the order given."""
     aligned = _aligned(doc, dates)
@@ -398,28 +396,19 @@ def _spans_within(doc: Doc, dates: list[TimeExpr], first: int, last: int) -> lis
     return [(d, span) for _, d, span in sorted(found, key=lambda item: item[0])]
 
 
-@dataclass(frozen=True, slots=True)
-class _Aligned:
-    """A document's dates with their token spans, sorted by first token (asked once per Doc:
-    every event of a document looks up the dates of its own sentence only)."""
-
-    dates: list[TimeExpr]
-    spans: list[tuple[int, TimeExpr, Span]]  # (position in dates, date, span)
-    starts: list[int]
-
-
-def _aligned(doc: Doc, dates: list[TimeExpr]) -> _Aligned:
-    cached = doc.user_data.get(_SPANS_KEY)
-    if cached is not None and cached.dates is dates:
-        return cached
+def _aligned(doc: Doc, dates: list[TimeExpr]) -> AlignedDates:
+    """The dates with their token spans, aligned once per Doc and list of dates."""
+    context = doc_context(doc)
+    if context.dates is not None and context.dates.dates is dates:
+        return context.dates
     spans = []
     for n, d in enumerate(dates):
         span = doc.char_span(d.start, d.end, alignment_mode="expand")
         if span is not None:
             spans.append((n, d, span))
     spans.sort(key=lambda item: (item[2].start, item[0]))
-    cached = doc.user_data[_SPANS_KEY] = _Aligned(dates, spans, [item[2].start for item in spans])
-    return cached
+    context.dates = AlignedDates(dates, spans, [item[2].start for item in spans])
+    return context.dates
 
 
 def _owner(root: Token) -> Token:

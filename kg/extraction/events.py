@@ -11,8 +11,7 @@ codebook does; :attr:`EventType.from_negation` tells that the code already carri
 negation.  Other negated events ("did not oppose", "never attacked") keep their positive
 code and the caller flags the event ``negated=True``.
 
-Negation, modality, attribution, quotes and location live in :mod:`kg.extraction.stance` and are
-re-exported here so the extractor has one import.
+Negation, modality, attribution, quotes and location live in :mod:`kg.extraction.stance`.
 """
 
 from __future__ import annotations
@@ -24,10 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import DataError
-from kg.extraction.stance import attribution, location, quote, stance
 from kg.resources import data_dir
 
-__all__ = ["EventType", "EventLexicon", "Codebook", "attribution", "location", "quote", "stance"]
+__all__ = ["EventType", "EventLexicon", "Codebook", "currency_words"]
 
 EVENT_COLUMNS = ("id", "lemma", "particle", "prep", "object", "nominal", "cameo", "plover",
                  "goldstein", "label")

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from kg.errors import DataError
-from kg.extraction.events import Codebook, EventLexicon, attribution, stance
+from kg.extraction.events import Codebook, EventLexicon
+from kg.extraction.stance import attribution, stance
 from kg.extraction.timex import date_for, find_dates
 from kg.resources import data_dir
 

@@ -1,14 +1,8 @@
-"""Text -> Extraction. ``Extractor`` and ``extract`` live in kg.extraction.extractor (loaded on use,
-so the rule modules can be imported and tested on their own)."""
+"""Text -> Extraction: :class:`~kg.extraction.extractor.Extractor` and
+:func:`~kg.extraction.extractor.extract`; the rules live in one module each beside them."""
 
 from __future__ import annotations
 
+from kg.extraction.extractor import Extractor, extract
+
 __all__ = ["Extractor", "extract"]
-
-
-def __getattr__(name: str):
-    if name in __all__:
-        from kg.extraction import extractor
-
-        return getattr(extractor, name)
-    raise AttributeError(f"module 'kg.extraction' has no attribute {name!r}")

@@ -12,6 +12,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.documents import parse_date, safe_document
 from kg.extraction.arguments import clause_depths, raised_frames
 from kg.extraction.assembly import EventAssembler, SentenceScope
 from kg.extraction.clauses import frames
@@ -117,8 +118,6 @@ def extract(document: Document | str, *, published=None) -> Extraction:
     global _DEFAULT
     if _DEFAULT is None:
         _DEFAULT = Extractor()
-    from kg.documents import parse_date, safe_document
-
     if isinstance(document, str):
         document = Document("text", document, published=parse_date(published))
     return _DEFAULT.extract(safe_document(document))

@@ -39,8 +39,9 @@ class EventCoder:
 
     Example:
         >>> coder = EventCoder(EventLexicon.load())
-        >>> coder.code(frame, False, "asserted", set())[0].cameo  # frame: "Russia invaded Ukraine"  # doctest: +SKIP
-        '192'
+        >>> etype, carried = coder.code(frame, False, "asserted", set())  # doctest: +SKIP
+        >>> etype.cameo  # frame: "Russia invaded Ukraine"
+        '190'
     """
 
     def __init__(self, lexicon: EventLexicon):

@@ -20,7 +20,7 @@ class GroupLinker:
     Example:
         >>> groups = GroupLinker(registry)  # registry: the document's EntityRegistry
         >>> groups.group(core, core.root, 0)  # core: "Ukrainian forces"  # doctest: +SKIP
-        'ukraine-forces'
+        'ukraine-military'
     """
 
     def __init__(self, registry: EntityRegistry):

@@ -107,5 +107,7 @@ def attach_context(doc: Doc) -> DocContext:
 
 def doc_context(doc: Doc) -> DocContext:
     """The context attached to ``doc``, attached on first ask (a rule used on its own)."""
-    context = doc.user_data.get(DocContext)
-    return context if context is not None else attach_context(doc)
+    try:  # the rules ask for every token they look at: the common case first
+        return doc.user_data[DocContext]
+    except KeyError:
+        return attach_context(doc)

@@ -59,6 +59,7 @@ class EntityRecord:
 
 
 def record_label(record: EntityRecord) -> str | None:
+    """The spaCy entity label of a record's type (None for types spaCy has no label for)."""
     label = SPACY_LABELS.get(record.type)
     return None if label == "MISC" else label
 
@@ -92,4 +93,5 @@ def abbreviates(acronym: str, words: list[str]) -> bool:
 
 
 def is_plural(token: Token) -> bool:
+    """A plural noun ("presidents", "Houthis")."""
     return token.tag_ in ("NNS", "NNPS")

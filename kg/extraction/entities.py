@@ -19,7 +19,6 @@ from kg.extraction import coref
 from kg.extraction.coref import Antecedent, Person
 from kg.extraction.spans import doc_table, ents_in, sentence_bounds, span_text
 from kg.extraction.gazetteer import (
-    SPACY_LABELS,
     GazEntry,
     Gazetteer,
     name_key,
@@ -27,28 +26,22 @@ from kg.extraction.gazetteer import (
     strip_possessive,
     titles_in,
 )
+from kg.extraction.vocab import (
+    DETERMINERS,
+    ENTITY_LABELS,
+    LABEL_TYPES,
+    PLACE_PREPS,
+    PLURAL_COUNTS,
+    QUOTE_CHARS,
+    SPACY_LABELS,
+)
+from kg.extraction.words import COUNTRY_NOUNS, NAME_HONORIFICS, TITLE_MODIFIERS
 from kg.types import Entity, Event, Mention
 
 __all__ = ["EntityResolver", "Gazetteer", "GazEntry"]
 
-ENTITY_LABELS = frozenset(
-    {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
-)
-LABEL_TYPES = {
-    "PERSON": "Person",
-    "ORG": "Organization",
-    "GPE": "GeopoliticalEntity",
-    "LOC": "Location",
-    "FAC": "Facility",
-    "NORP": "Group",
-}
-DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
-PLACE_PREPS = frozenset({"in", "at", "on", "over", "near", "across", "inside", "into", "outside"})
-_TITLE_GLUE = frozenset({"-", "elect", "former", "then", "acting", "interim", "'s", "\u2019s"})
 _MAX_NGRAM = 4
-_HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr."})
 _MAX_ACRONYM = 6
-_QUOTES = frozenset({'"', "\u201c", "\u201d", "'", "\u2018", "\u2019"})
 # Two spellings of one name ("Tiani" / "Tchiani", "Abdourahamane" / "Abdourahmane").
 _SPELLING_RATIO = 0.75
 
@@ -127,7 +120,7 @@ class EntityResolver:
         self._spans: set[tuple[int, int]] = set()
         self._people: dict[str, Person] = {}
         self._doc_roles: set[str] = set()
-        self._title_words = gazetteer.title_words | _TITLE_GLUE
+        self._title_words = gazetteer.title_words | TITLE_MODIFIERS
         self._members: dict[tuple[int, int], tuple[str, ...]] = {}  # plural description -> entities
 
     # ------------------------------------------------------------------ public API
@@ -241,7 +234,7 @@ class EntityResolver:
         root = core.root
         doc = core.doc
         has_det = doc_table(doc).lowers[span.start] in DETERMINERS
-        if has_det and len(core) == 1 and root.lemma_.lower() in coref.COUNTRY_NOUNS:
+        if has_det and len(core) == 1 and root.lemma_.lower() in COUNTRY_NOUNS:
             ant = coref.resolve_country_noun(sent_index, span.start_char, self._recent(sent_index))
             return (ant.entity, "GPE", ant.text) if ant else None
         title = coref.title_at_end(core, self.gaz.titles)
@@ -321,7 +314,7 @@ class EntityResolver:
                 for ent in ents:
                     if ent.start <= child.i < ent.end:
                         return ent
-        if root.lower_ in self.gaz.title_heads or root.lower_ in _TITLE_GLUE:
+        if root.lower_ in self.gaz.title_heads or root.lower_ in TITLE_MODIFIERS:
             return next((e for e in ents if e.label_ == "PERSON"), None)
         return None
 
@@ -413,7 +406,7 @@ class EntityResolver:
         """'Mohamed Hamdan "Hemedti" Dagalo': the name around the quotes is the person's, the
         nickname inside and the name's first part are names of the same person."""
         doc = sent.doc
-        quotes = [t.i for t in sent if t.text in _QUOTES]
+        quotes = [t.i for t in sent if t.text in QUOTE_CHARS]
         for open_, close in zip(quotes, quotes[1:]):
             inner = doc[open_ + 1 : close]
             if not 1 <= len(inner) <= 3 or not all(t.text[:1].isupper() for t in inner):
@@ -480,9 +473,9 @@ class EntityResolver:
         if not _is_plural(root) or any(e.label_ in ENTITY_LABELS for e in ents_in(core)):
             return ()
         before = [t.lower_ for t in doc[max(core.start - 1, 0) : root.i]]
-        if not any(w in DETERMINERS or w in coref.NUMBERS for w in before):
+        if not any(w in DETERMINERS or w in PLURAL_COUNTS for w in before):
             return ()  # "governments" alone is any governments
-        count = next((coref.NUMBERS[w] for w in before if w in coref.NUMBERS), None)
+        count = next((PLURAL_COUNTS[w] for w in before if w in PLURAL_COUNTS), None)
         head = root.lemma_.lower()
         if head in coref.PLURAL_HEADS:
             types = coref.PLURAL_HEADS[head]
@@ -571,7 +564,7 @@ class EntityResolver:
         if ent.label_ == "PERSON":
             while end - start > 1 and lowers[start] in self._title_words:
                 start += 1
-        while end - start > 1 and lowers[start] in _HONORIFICS:
+        while end - start > 1 and lowers[start] in NAME_HONORIFICS:
             start += 1  # "Mr Ruto", whatever the tagger called it
         while end > start and lowers[end - 1] in ("'s", "\u2019s", "'"):
             end -= 1

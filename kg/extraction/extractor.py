@@ -15,7 +15,6 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.arguments import (
-    AGENT_NOUNS,
     act_modifier,
     actor_span,
     clause_depths,
@@ -36,7 +35,6 @@ from kg.extraction.nominal import load_nominal_lexicon, nominal_frames
 from kg.extraction.roles import (
     means_nouns,
     own_phrase,
-    PLACE_ADJUNCT_PREPS,
     agent_of,
     crowd_of,
     event_target,
@@ -59,6 +57,8 @@ from kg.extraction.select import (
     select_events,
 )
 from kg.extraction.timex import date_for, find_dates
+from kg.extraction.vocab import PASSIVE_PLACE_PREPS, PLACE_ADJUNCT_PREPS, PLACE_LABELS, SUBJECT_DEPS
+from kg.extraction.words import AGENT_NOUNS
 from kg.nlp import load_nlp, parse, parse_many
 from kg.types import Document, Event, Evidence, Extraction, Mention, Sentence
 
@@ -71,10 +71,6 @@ FORCE_ROOTS = frozenset({"18", "19", "20"})
 REPRESSION = "175"
 # unconventional violence (bombings, assaults) and conventional force
 ASSAULT_ROOT, FIGHT_ROOT = "18", "19"
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-# Prepositions of the place of a passive act with no agent ("was arrested in X").
-PLACE_PREPS = frozenset({"in", "at"})
-SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 
 
 # Longer "sentences" (tables, lists, run-on text without stops) are listed but not read for facts.
@@ -372,7 +368,7 @@ class Extractor:
             patient = frame.object if frame.pattern == "passive-agent" else frame.subject
             subject, obj = resolver.resolve(agent, index, role="actor"), resolver.resolve(patient, index, role="actor")
         elif content is None and not statement and frame.pattern == "passive-prep" and obj is not None:
-            if frame.prep in PLACE_PREPS and obj.label == "GPE":
+            if frame.prep in PASSIVE_PLACE_PREPS and obj.label == "GPE":
                 # "X was arrested in Lebanon": with no agent named, the state where it happened acts
                 return obj, subject, retold, []
             if self._by_means(frame) is not None:

@@ -20,32 +20,19 @@ from kg.extraction.clauses import Frame, logical_subjects
 from kg.extraction.spans import (
     arg_span,
     conjuncts,
-    is_negated,
     keeps_appositive,
     relation_tokens,
     text_of,
     verb_lemma,
 )
+from kg.extraction.stance import is_negated
+from kg.extraction.vocab import EVENT_AGENT_LABELS, MODIFIER_DEPS, PLACE_LABELS, POSSESSOR_DEPS
+from kg.extraction.words import ENTRY_VERBS, FORMS_OF_ADDRESS, LIGHT_VERBS
 from kg.resources import data_dir
 
-# Verbs that carry no event of their own when their object is an event noun.
-LIGHT_VERBS = {
-    "launch", "carry", "conduct", "hold", "stage", "mount", "have", "make", "express", "show",
-    "offer", "provide", "give", "announce", "begin", "start", "continue", "resume", "wage",
-    "pledge", "extend", "step", "escalate", "intensify", "impose", "level", "issue", "lodge",
-    "sign", "reach", "strike", "host", "seek", "open", "pay", "deliver", "unleash", "pursue", "send",
-}
 # How much a verb acting on someone's act is trusted to act on the actor ("resisted Russia's
 # advances" -> resisted Russia).
 OWNER_PATTERN = "owner-object"
-ENTRY_VERBS = {"go", "enter", "head", "move", "return"}
-# Forms of address, not titles an analyst would record.
-HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lords", "lady", "st", "saint",
-              "madame", "monsieur", "herr", "frau", "messrs"}
-PLACE_LABELS = {"GPE", "LOC", "FAC"}
-AGENT_DEPS = {"poss"}
-MODIFIER_DEPS = {"amod", "compound", "nmod"}
-ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +103,10 @@ def _modifier_agent(noun: Token) -> Token | None:
     """A possessive or an entity-like modifier before the noun: "Russia's annexation",
     "North Korean troop deployments", "a Ukrainian drone attack"."""
     for child in noun.children:
-        if child.dep_ in AGENT_DEPS and child.i < noun.i:
+        if child.dep_ in POSSESSOR_DEPS and child.i < noun.i:
             return child
     for child in noun.children:
-        if child.dep_ in MODIFIER_DEPS and child.i < noun.i and child.ent_type_ in ACTOR_LABELS:
+        if child.dep_ in MODIFIER_DEPS and child.i < noun.i and child.ent_type_ in EVENT_AGENT_LABELS:
             return child
     return None
 
@@ -173,7 +160,7 @@ def _frames_for(noun: Token, entry: NominalTrigger, lexicon) -> Iterator[Frame]:
     doc = noun.doc
     pps = _pp_args(noun)
     light = _light_verb(noun)
-    negated = is_negated(light) if light is not None else False
+    negated = is_negated(noun)
     rel_tokens = relation_tokens(light, extra=list(doc[light.i + 1: noun.i + 1])) if light is not None else [noun]
 
     # "a call between X and Y": every pair of members, both directions for symmetric events
@@ -248,7 +235,7 @@ def title_frames(sent: Span) -> Iterator[Frame]:
         root = ent.root
         titles = [c for c in root.lefts if c.dep_ == "compound" and c.i < ent.start
                   and c.pos_ in {"PROPN", "NOUN"} and c.is_title and not c.ent_type_
-                  and c.lower_.rstrip(".") not in HONORIFICS and "." not in c.text]
+                  and c.lower_.rstrip(".") not in FORMS_OF_ADDRESS and "." not in c.text]
         if not titles:
             continue
         first = min(t.left_edge.i for t in titles)

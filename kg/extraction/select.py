@@ -9,8 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from kg.extraction.stance import INTENT_LEMMAS
 from kg.types import Event, Evidence, Extraction, Mention
+from kg.extraction.vocab import (
+    ACTOR_LABELS,
+    FUNCTION_WORDS,
+    NOT_ACTOR_LABELS,
+    PLACE_LABELS,
+    PLACE_PREPS,
+)
+from kg.extraction.words import INTENT_WORDS, STATEMENT_VERBS, TIME_WORDS
 
 __all__ = ["report_content", "select_events", "only_events", "actorness"]
 
@@ -20,17 +27,6 @@ STATEMENT_ROOT = "01"
 # Codes of a bare intent or threat ("vowed", "threatened"): the intended act, when coded, is
 # the more specific event ("vowed to wage war" is a threat of force, not a promise).
 INTENT_ROOTS = frozenset({"03", "13"})
-REPORTING_LEMMAS = frozenset({"say", "tell", "state", "announce", "declare", "add", "note",
-                              "report", "confirm", "claim", "stress", "explain", "mention",
-                              "indicate", "remark", "comment", "reiterate", "affirm", "write",
-                              "emphasise", "emphasize", "believe", "think", "hope", "express"})
-ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
-NOT_ACTOR_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
-TIME_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-                        "today", "yesterday", "tomorrow", "week", "month", "year", "night",
-                        "morning", "evening", "weekend"})
-_FUNCTION_WORDS = frozenset({"the", "a", "an", "it", "they", "he", "she", "we", "i", "you",
-                             "this", "that", "these", "those", "its", "their", "his", "her"})
 
 
 def actorness(m: Mention | None) -> int:
@@ -43,7 +39,7 @@ def actorness(m: Mention | None) -> int:
     if m.entity is not None or m.label in ACTOR_LABELS:
         return 2
     return int(any(w[:1].isupper() for w in words[1:])
-               or (words[0][:1].isupper() and words[0].lower() not in _FUNCTION_WORDS))
+               or (words[0][:1].isupper() and words[0].lower() not in FUNCTION_WORDS))
 
 
 def _contains(outer: Mention | None, e: Event) -> bool:
@@ -61,7 +57,7 @@ def _statement(e: Event) -> bool:
 
 def _reported(e: Event, coded: list[Event]) -> bool:
     """A statement whose content (object or clause after it) holds another coded event."""
-    if not _statement(e) or e.lemma not in REPORTING_LEMMAS:
+    if not _statement(e) or e.lemma not in STATEMENT_VERBS:
         return False
     return any(o is not e and not _statement(o) and o.evidence == e.evidence
                and (_contains(e.object, o) or _overlaps(o.attributed_to, e.subject))
@@ -203,7 +199,7 @@ def _governed(e: Event, events: list[Event]) -> bool:
             return True  # e governs o, the act it qualifies: o carries the code
         if _contains(o.object, e) and e.modality == "requested" and o.subject.text != e.subject.text:
             return True  # e is what o asks for: o is the event
-        if (e.lemma in INTENT_LEMMAS and (e.cameo or "")[:2] in INTENT_ROOTS
+        if (e.lemma in INTENT_WORDS and (e.cameo or "")[:2] in INTENT_ROOTS
                 and o.modality == "intended" and o.subject.text == e.subject.text
                 and (o.relation_start or 0) > (e.relation_start or 0)):
             # "vowed on Thursday to wage war": the intended act, coded as intended, is the
@@ -212,15 +208,11 @@ def _governed(e: Event, events: list[Event]) -> bool:
     return False
 
 
-PLACE_PREPOSITIONS = frozenset({"in", "on", "at", "near", "inside", "outside", "across", "over"})
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-
-
 def _place_reading(e: Event) -> bool:
     """A reading whose object is a place after a place preposition ("beat up on | the West Bank")."""
     words = e.relation.split()
     return (e.object is not None and e.object.label in PLACE_LABELS and bool(words)
-            and words[-1].lower() in PLACE_PREPOSITIONS)
+            and words[-1].lower() in PLACE_PREPS)
 
 
 def _conjoined(group: list[Event], best: list[Event]) -> list[Event]:

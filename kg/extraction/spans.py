@@ -7,14 +7,13 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
-
-SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass"}
-OBJECT_DEPS = {"dobj", "obj"}
-CLAUSE_EDGE_DEPS = {"conj", "cc", "preconj"}
-# Dropped from an argument span: they start new clauses or coordination members.
-ARG_DROP_DEPS = CLAUSE_EDGE_DEPS | {"relcl", "advcl", "parataxis"}
-RELATIVE_PRONOUNS = {"who", "whom", "which", "that", "whose"}
-EDGE_PUNCT = set(",;:-–—\"'“”‘’()[]")
+from kg.extraction.vocab import (
+    ARG_DROP_DEPS,
+    CLAUSE_EDGE_DEPS,
+    EDGE_PUNCT,
+    OBJECT_DEPS,
+    SUBJECT_DEPS,
+)
 
 
 def conjuncts(token: Token) -> list[Token]:
@@ -78,10 +77,6 @@ def objects_of(verb: Token) -> list[Token]:
 
 def particle_of(verb: Token) -> Token | None:
     return next((c for c in verb.children if c.dep_ == "prt"), None)
-
-
-def is_negated(token: Token) -> bool:
-    return any(c.dep_ == "neg" for c in token.children)
 
 
 def is_infinitive(verb: Token) -> bool:

@@ -58,6 +58,7 @@ RELIABILITY = {
     "light-verb": 0.75,
     "nominal": 0.65,
     "owner-object": 0.6,
+    "nominal-mutual": 0.6,
     "example": 0.55,
     "recipient": 0.5,
     "located": 0.5,

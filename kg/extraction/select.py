@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from kg.types import Event, Evidence, Extraction, Mention
+from kg.extraction.nominal import MUTUAL_PATTERN
 from kg.extraction.vocab import (
     ACTOR_LABELS,
     FUNCTION_WORDS,
@@ -18,6 +18,7 @@ from kg.extraction.vocab import (
     PLACE_PREPS,
 )
 from kg.extraction.words import INTENT_WORDS, STATEMENT_VERBS, TIME_WORDS
+from kg.types import Event, Evidence, Extraction, Mention
 
 __all__ = ["report_content", "select_events", "only_events", "actorness"]
 
@@ -103,7 +104,9 @@ def select_events(events: Iterable[Event], depth: Mapping[int, int] | None = Non
         depth: clause depth of each trigger by its start offset (0 for the root verb), when the
             parse is at hand; among equally good readings the higher clause is the main event.
     """
-    events = dedupe(list(events))
+    # the partner's side of a symmetric act ("Y met X" read from "X's meeting with Y") is the
+    # same event: CAMEO codes the subject as its source
+    events = dedupe([e for e in events if e.pattern != MUTUAL_PATTERN])
     uncoded = [e for e in events if e.cameo is None]
     # a hypothetical act ("if it is attacked", "unless Israel rescinds") has not happened and
     # is not promised: CAMEO codes no event for it

@@ -136,6 +136,9 @@ AGENT_PREP = "by"
 # with X", "restore ties with X", "a resumption of ties between X and Y").
 PARTNER_PREPS = frozenset({"with", "to", "between", "against", "on", "toward", "towards", "from",
                            "for", "of"})
+# Prepositions of a partner on equal terms: a symmetric event noun holds both ways with one
+# ("talks with X", "a meeting between X and Y"), not with a recipient ("a call to X").
+PARTY_PREPS = frozenset({"with", "between"})
 # Prepositions after a direct object that name who receives or suffers the act ("sent troops
 # to Syria", "fired rockets at Israel").
 RECIPIENT_PREPS = frozenset({"to", "at", "on", "against", "into"})

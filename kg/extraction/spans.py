@@ -59,9 +59,11 @@ def arg_span(head: Token, *, keep_relcl: bool = False, without: Token | None = N
             else:
                 end = min(end, child.left_edge.i)
     doc = head.doc
-    while start < head.i and (doc[start].text in EDGE_PUNCT or doc[start].dep_ == "cc"):
+    # a line break is whitespace, not part of the phrase ("talks with Russia\n")
+    while start < head.i and (doc[start].text in EDGE_PUNCT or doc[start].dep_ == "cc" or doc[start].is_space):
         start += 1
-    while end - 1 > head.i and (doc[end - 1].text in EDGE_PUNCT or doc[end - 1].dep_ in {"cc", "punct", "case"}):
+    while end - 1 > head.i and (doc[end - 1].text in EDGE_PUNCT or doc[end - 1].dep_ in {"cc", "punct", "case"}
+                                or doc[end - 1].is_space):
         end -= 1
     return doc[start:end]
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from kg.errors import DataError
 from kg.extraction.stance import attribution, location, quote, stance
-from kg.extraction.words import NOT_CURRENCIES
+from kg.extraction.words import CURRENCY_WORDS, NOT_CURRENCIES
 from kg.resources import data_dir, read_tsv
 
 __all__ = ["EventType", "EventLexicon", "Codebook", "attribution", "location", "quote", "stance"]
@@ -359,7 +359,7 @@ def currency_words() -> frozenset[str]:
 
     words = {c.name.split()[-1].lower() for c in pycountry.currencies}
     words = {w for w in words if w.isalpha() and w not in NOT_CURRENCIES}
-    return frozenset(words | {"yuan", "kroner", "kronor", "cent", "pence", "dollars", "euros"})
+    return frozenset(words | CURRENCY_WORDS)
 
 
 def _variants(lemma: str, nominal: bool):

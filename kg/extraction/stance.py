@@ -31,6 +31,7 @@ from kg.extraction.words import (
     RAISING_ADJECTIVES,
     REPORTED_ADVERBS,
     REPORT_NOUNS,
+    REQUEST_CLAUSE_VERBS,
     REQUEST_NOUNS,
     REQUEST_PREP_VERBS,
     REQUEST_VERBS,
@@ -257,8 +258,7 @@ def _governed_modality(tok: Token, parent: Token) -> str | None:
     lem = parent.lemma_.lower()
     dep = tok.dep_
     if dep in ("xcomp", "ccomp"):
-        if lem in REQUEST_VERBS and (dep == "xcomp" or lem in ("demand", "insist", "urge", "ask",
-                                                            "request", "recommend")):
+        if lem in REQUEST_VERBS and (dep == "xcomp" or lem in REQUEST_CLAUSE_VERBS):
             return "requested"
         if lem in REQUEST_PREP_VERBS and any(
                 c.dep_ in ("prep", "prt") and c.lower_ in ("on", "upon", "to", "for", "with")

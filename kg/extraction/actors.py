@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from kg.extraction.arguments import AGENT_NOUNS, actor_span, conjoined_actor, reported_clause
+from kg.extraction.arguments import actor_span, conjoined_actor, reported_clause
 from kg.extraction.clauses import Frame
 from kg.extraction.coding import EventCoder
 from kg.extraction.resolver import EntityResolver
@@ -23,15 +23,14 @@ from kg.extraction.roles import (
     passive_agent,
     target_pools,
 )
-from kg.extraction.select import actorness
+from kg.extraction.roles import actorness
 from kg.extraction.spans import arg_span, conjuncts
 from kg.types import Mention
+from kg.extraction.vocab import PASSIVE_PLACE_PREPS, SUBJECT_DEPS
+from kg.extraction.words import AGENT_NOUNS
 
 __all__ = ["event_actors"]
 
-# Prepositions of the place of a passive act with no agent ("was arrested in X").
-PLACE_PREPS = frozenset({"in", "at"})
-SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 
 
 def event_actors(frame: Frame, subject: Mention, obj: Mention | None, target: Span | None, index: int,
@@ -60,7 +59,7 @@ def event_actors(frame: Frame, subject: Mention, obj: Mention | None, target: Sp
         patient = frame.object if frame.pattern == "passive-agent" else frame.subject
         subject, obj = resolver.resolve(agent, index, role="actor"), resolver.resolve(patient, index, role="actor")
     elif content is None and not statement and frame.pattern == "passive-prep" and obj is not None:
-        if frame.prep in PLACE_PREPS and obj.label == "GPE":
+        if frame.prep in PASSIVE_PLACE_PREPS and obj.label == "GPE":
             # "X was arrested in Lebanon": with no agent named, the state where it happened acts
             return obj, subject, retold, []
         if coder.by_means(frame) is not None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-from kg.extraction.entities import _MAX_ACRONYM, _QUOTES, ENTITY_LABELS, abbreviates, core_of
+from kg.extraction.entities import _MAX_ACRONYM, abbreviates, core_of
 from kg.extraction.gazetteer import name_key
 from kg.extraction.linking import Linker
 from kg.extraction.registry import EntityRegistry
 from kg.extraction.spans import ents_in, span_text
+from kg.extraction.vocab import ENTITY_LABELS, QUOTE_CHARS
 
 __all__ = ["AliasReader"]
 
@@ -66,7 +67,7 @@ class AliasReader:
         nickname inside and the name's first part are names of the same person."""
         reg = self.reg
         doc = sent.doc
-        quotes = [t.i for t in sent if t.text in _QUOTES]
+        quotes = [t.i for t in sent if t.text in QUOTE_CHARS]
         for open_, close in zip(quotes, quotes[1:]):
             inner = doc[open_ + 1 : close]
             if not 1 <= len(inner) <= 3 or not all(t.text[:1].isupper() for t in inner):

@@ -13,7 +13,6 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.clauses import Frame
 from kg.extraction.events import currency_words
-from kg.extraction.select import ACTOR_LABELS, REPORTING_LEMMAS, TIME_WORDS
 from kg.extraction.spans import (
     arg_span,
     conjuncts,
@@ -24,37 +23,16 @@ from kg.extraction.spans import (
     text_of,
     verb_lemma,
 )
-
-# Common nouns that name actors themselves ("the government", "rebels"): CAMEO codes them as
-# agents, so an argument they head needs no named actor in its place.
-AGENT_NOUNS = frozenset({"government", "authority", "police", "army", "military", "troop",
-                         "soldier", "force", "rebel", "militant", "insurgent", "protester",
-                         "demonstrator", "opposition", "parliament", "official", "minister",
-                         "president", "leader", "delegation", "delegate", "diplomat", "ambassador",
-                         "court", "judge", "crowd", "student", "worker", "refugee", "civilian",
-                         "villager", "party", "militia", "guerrilla", "regime", "cabinet",
-                         "negotiator", "envoy", "spokesman", "spokeswoman", "ministry",
-                         "protestor", "marcher", "mourner", "rioter"})
-# A common-noun object names the deal or tie; its partner is the target ("signed an accord
-# with X", "restore ties with X", "a resumption of ties between X and Y").
-PARTNER_PREPS = frozenset({"with", "to", "between", "against", "on", "toward", "towards", "from",
-                           "for", "of"})
-# Adjectives whose infinitive is the subject's own act: "is about / ready / due to sign".
-RAISING_ADJECTIVES = frozenset({"about", "ready", "due", "likely", "set", "poised", "willing",
-                                "eager", "unlikely", "unwilling", "able", "unable", "prepared",
-                                "keen", "determined", "expected", "certain", "sure"})
-
-# Measures and amounts before what they measure ("tons of aid", "a shipment of arms").
-QUANTITY_NOUNS = frozenset({"ton", "tonne", "tons", "tonnes", "barrel", "unit", "kilogram", "kilo",
-                            "litre", "liter", "gallon", "worth", "million", "billion", "thousand",
-                            "hundred", "dozen", "shipment", "batch", "load", "consignment",
-                            "package", "amount", "quantity", "lot", "truckload", "planeload",
-                            "shipload", "cargo", "crate", "sack", "bag", "box", "round", "piece",
-                            "number", "range", "series", "wave", "volley", "salvo", "string", "barrage"})
-# Nouns that carry the act their modifier names ("a mediation effort", "a rescue operation"):
-# the modifier is what the object pattern matches.
-CARRIER_NOUNS = frozenset({"effort", "efforts", "mission", "operation", "process", "initiative",
-                           "campaign", "drive"})
+from kg.extraction.stance import is_negated
+from kg.extraction.vocab import ACTOR_LABELS, PARTNER_PREPS
+from kg.extraction.words import (
+    AGENT_NOUNS,
+    CARRIER_NOUNS,
+    QUANTITY_NOUNS,
+    RAISING_ADJECTIVES,
+    STATEMENT_VERBS,
+    TIME_WORDS,
+)
 
 
 def clause_depths(doc: Doc) -> dict[int, int]:
@@ -70,7 +48,7 @@ def clause_depths(doc: Doc) -> dict[int, int]:
             head = child.head
             # a coordinated verb ("condemned X and promised Y") is on its head's level
             level += (head.pos_ in {"VERB", "AUX"} and head.dep_ != "aux"
-                      and head.lemma_.lower() not in REPORTING_LEMMAS
+                      and head.lemma_.lower() not in STATEMENT_VERBS
                       and child.dep_ != "conj")
             child = head
         out[tok.idx] = level
@@ -132,7 +110,7 @@ def raised_frames(sent: Span) -> Iterator[Frame]:
         if not subjects or not verbs:
             continue
         verb = verbs[0]
-        negated = any(c.dep_ == "neg" for c in (*adj.head.children, *verb.children))
+        negated = is_negated(verb)  # or its copula: "is not about to restore"
         prt = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
         objects = [o for d in objects_of(verb) for o in conjuncts(d)]
         # the copula and adjective belong to the relation: "is about to restore"

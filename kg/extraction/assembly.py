@@ -17,7 +17,7 @@ from kg.extraction.confidence import score
 from kg.extraction.events import EventLexicon, EventType
 from kg.extraction.resolver import EntityResolver
 from kg.extraction.roles import event_target, place_is_target, requested_by
-from kg.extraction.select import STATEMENT_ROOT
+from kg.extraction.events import STATEMENT_ROOT
 from kg.extraction.spans import arg_span, conjuncts, relation_tokens, text_of, verb_lemma
 from kg.extraction.stance import attribution, location, quote, stance
 from kg.extraction.timex import TimeExpr, date_for

@@ -14,12 +14,10 @@ from typing import NamedTuple
 from spacy.tokens import Span, Token
 
 from kg.extraction.spans import (
-    RELATIVE_PRONOUNS,
     arg_span,
     conjuncts,
     inner_adverbs,
     is_infinitive,
-    is_negated,
     objects_of,
     prep_objects,
     relation_tokens,
@@ -27,21 +25,20 @@ from kg.extraction.spans import (
     text_of,
     verb_lemma,
 )
+from kg.extraction.stance import is_negated
+from kg.extraction.vocab import (
+    AGENT_PREP,
+    COPULA,
+    EXAMPLE_MARKERS,
+    NOT_ARGUMENT_POS,
+    PLURAL_TAGS,
+    PREDICATIVE_DEPS,
+    RECIPIENT_PREPS,
+    RELATIVE_PRONOUNS,
+    WH_TAGS,
+)
+from kg.extraction.words import OBJECT_CONTROL_VERBS
 
-# Verbs whose object is the understood subject of their infinitive ("urged Putin not to escalate").
-OBJECT_CONTROL = {
-    "urge", "ask", "tell", "persuade", "force", "order", "advise", "encourage", "invite", "allow",
-    "help", "warn", "press", "push", "compel", "require", "instruct", "pressure", "implore",
-    "request", "call", "convince", "permit", "enable", "authorize", "authorise", "direct", "beg",
-    "expect", "want", "lead", "prompt", "challenge",
-}
-# Verbs that mostly introduce content rather than act on their complement clause.
-REPORTING = {"say", "tell", "add", "state", "claim", "report", "announce", "note", "insist",
-             "argue", "write", "declare", "suggest", "indicate", "mention", "believe", "think"}
-COPULA = {"be"}
-PREDICATIVE_DEPS = {"attr", "acomp", "oprd"}
-WH_TAGS = {"WP", "WDT", "WRB", "WP$"}
-NOT_ARGUMENT_POS = {"ADV", "SCONJ", "CCONJ", "PART", "DET", "PUNCT", "SPACE"}
 
 # How much a pattern is trusted before argument quality is taken into account.
 RELIABILITY = {
@@ -62,19 +59,12 @@ RELIABILITY = {
     "light-verb": 0.75,
     "nominal": 0.65,
     "owner-object": 0.6,
+    "nominal-mutual": 0.6,
     "example": 0.55,
     "recipient": 0.5,
     "located": 0.5,
     "title": 0.5,
 }
-# Prepositions after a direct object that name who receives or suffers the act ("sent troops
-# to Syria", "fired rockets at Israel").
-RECIPIENT_PREPS = {"to", "at", "on", "against", "into"}
-# Words that introduce members of a set named just before ("leaders, including Zelensky").
-EXAMPLE_MARKERS = {"including", "like"}
-PLURAL_TAGS = {"NNS", "NNPS"}
-# The preposition of a passive's agent ("backed by X"): a frame with it reads agent first.
-AGENT_PREP = "by"
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +127,7 @@ def logical_subjects(verb: Token, depth: int = 0) -> tuple[list[Token], str]:
         return heads, "inherited" if heads else "none"
     if verb.dep_ == "xcomp" and head is not verb:
         objs = objects_of(head)
-        if head.lemma_.lower() in OBJECT_CONTROL and objs:
+        if head.lemma_.lower() in OBJECT_CONTROL_VERBS and objs:
             return conjuncts(objs[0]), "control"
         heads, _ = logical_subjects(head, depth + 1)
         return heads, "control" if heads else "none"
@@ -334,7 +324,7 @@ def _active_objects(verb: Token, lemma: str) -> list[Token]:
     if not objects:
         # "became president", "remained neutral": the complement is what the clause is about
         objects = [o for c in verb.children if c.dep_ in PREDICATIVE_DEPS for o in conjuncts(c)]
-    if not objects and lemma in OBJECT_CONTROL:
+    if not objects and lemma in OBJECT_CONTROL_VERBS:
         # "will not allow Israel to use ...": parsed as a clause whose subject is our object
         objects = [o for c in verb.children if c.dep_ in {"ccomp", "xcomp"} and is_infinitive(c)
                    for s in subjects_of(c) if s.dep_ == "nsubj" for o in conjuncts(s)]

@@ -13,16 +13,16 @@ from kg.extraction.arguments import act_modifier, object_lemma
 from kg.extraction.clauses import Frame
 from kg.extraction.events import EventLexicon, EventType
 from kg.extraction.roles import (
-    PLACE_ADJUNCT_PREPS,
     crowd_of,
     means_nouns,
     name_complement,
     natural_cause,
     place_is_target,
 )
-from kg.extraction.select import STATEMENT_ROOT
+from kg.extraction.events import STATEMENT_ROOT
 from kg.extraction.spans import arg_span, objects_of
 from kg.extraction.stance import demanded
+from kg.extraction.vocab import PLACE_ADJUNCT_PREPS, PLACE_LABELS
 
 __all__ = ["EventCoder"]
 
@@ -31,7 +31,6 @@ FORCE_ROOTS = frozenset({"18", "19", "20"})
 REPRESSION = "175"
 # unconventional violence (bombings, assaults) and conventional force
 ASSAULT_ROOT, FIGHT_ROOT = "18", "19"
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
 class EventCoder:

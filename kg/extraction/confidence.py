@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from kg.extraction.clauses import Frame
+from kg.extraction.vocab import PRO_FORMS
 from kg.types import Mention
 
-PRONOUNS = {"he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "we", "i",
-            "you", "this", "that", "these", "those", "who", "which"}
 # A long subject is usually a clause the parser mis-attached; a long object is often just a
 # full noun phrase with its modifiers, so objects are penalised much later.
 SUBJECT_LENGTH_FREE = 5
@@ -25,7 +24,7 @@ def argument_quality(mention: Mention | None, n_tokens: int, *, free: int = SUBJ
         return 0.8
     if mention.entity is not None:
         return 0.85 if mention.resolved_from is not None else 1.0
-    if mention.text.lower() in PRONOUNS:
+    if mention.text.lower() in PRO_FORMS:
         return 0.6
     if n_tokens <= free:
         return 0.85

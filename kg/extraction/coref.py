@@ -14,16 +14,19 @@ from spacy.tokens import Span, Token
 
 from kg.extraction.gazetteer import name_key, titles_in
 from kg.extraction.spans import doc_table, sentence_bounds, span_text
+from kg.extraction.vocab import (
+    ACTOR_TYPES,
+    BODY_TYPES,
+    COUNTRY_TYPES,
+    FEMALE_PRONOUNS,
+    MALE_PRONOUNS,
+    NEUTER_PRONOUNS,
+    OBJECT_PRONOUNS,
+    SUBJECT_DEPS,
+    THIRD_PERSON_PRONOUNS,
+)
+from kg.extraction.words import BODY_PLURAL_HEADS, COUNTRY_PLURAL_HEADS
 
-MALE = frozenset({"he", "him", "his", "himself"})
-FEMALE = frozenset({"she", "her", "hers", "herself"})
-NEUTER = frozenset({"it", "its", "itself"})
-PLURAL = frozenset({"they", "them", "their", "theirs", "themselves"})
-PRONOUNS = MALE | FEMALE | NEUTER | PLURAL
-COUNTRY_NOUNS = frozenset({"country", "nation"})
-SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "agent"})
-# Bodies that own things and act; cities and regions are poorer antecedents of "it"/"its".
-_ACTOR_TYPES = frozenset({"Country", "Organization", "Group"})
 _PERSON_WINDOW = 3
 _THING_WINDOW = 2
 #: sentences back that any rule here looks for an antecedent
@@ -70,7 +73,7 @@ def pronoun_of(span: Span) -> Token | None:
     """The pronoun token when the span is a bare personal pronoun, else None."""
     table = doc_table(span.doc)
     words = [i for i in range(span.start, span.end) if not table.puncts[i]]
-    if len(words) == 1 and table.lowers[words[0]] in PRONOUNS:
+    if len(words) == 1 and table.lowers[words[0]] in THIRD_PERSON_PRONOUNS:
         return span.doc[words[0]]
     return None
 
@@ -103,8 +106,8 @@ def resolve_pronoun(
         taken = resolve_pronoun(subject, sent_index, antecedents)
         if taken is not None:
             before = [a for a in before if a.entity != taken.entity]
-    if word in MALE or word in FEMALE:
-        gender = "m" if word in MALE else "f"
+    if word in MALE_PRONOUNS or word in FEMALE_PRONOUNS:
+        gender = "m" if word in MALE_PRONOUNS else "f"
         pool = [
             a for a in before
             if a.type == "Person" and a.gender in (None, gender)
@@ -113,14 +116,14 @@ def resolve_pronoun(
         ranked = _speaker(pool, speaker) or _ranked(pool, sent_index)
         return ranked[0] if ranked else None
     near = [a for a in before if a.type != "Person" and sent_index - a.sent_index <= _THING_WINDOW]
-    if word in NEUTER:
+    if word in NEUTER_PRONOUNS:
         if word == "it" and not _nearest_np_is_entity(pronoun, near):
             return None  # "it" usually stands for an event or a thing, not an entity
         pool = [a for a in near if not a.plural]
-        ranked = _speaker(pool, speaker) or _ranked(pool, sent_index, lambda a: a.type not in _ACTOR_TYPES)
+        ranked = _speaker(pool, speaker) or _ranked(pool, sent_index, lambda a: a.type not in ACTOR_TYPES)
         return ranked[0] if ranked else None
     plural = [a for a in near if a.plural]
-    actors = [a for a in near if a.type in _ACTOR_TYPES]
+    actors = [a for a in near if a.type in ACTOR_TYPES]
     ranked = _speaker(plural or actors, speaker) or _ranked(plural, sent_index) or _ranked(actors, sent_index)
     return ranked[0] if ranked else None
 
@@ -145,9 +148,6 @@ def _speaker(pool: list[Antecedent], span: tuple[int, int] | None) -> list[Antec
     return sorted(inside, key=lambda a: -a.end)
 
 
-OBJECT_PRONOUNS = frozenset({"him", "her", "them", "it"})
-
-
 def _own_subject_offsets(pronoun: Token) -> list[int]:
     """Character offsets of the subject of the pronoun's own clause when it is an object there:
     "Biden met Xi and urged him" -- "him" is not Biden (a reflexive would be)."""
@@ -170,7 +170,7 @@ def _clause_subjects(verb: Token) -> list[Token]:
 def _own_pronoun_subject(pronoun: Token) -> Token | None:
     verb = pronoun.head.head if pronoun.dep_ == "pobj" else pronoun.head
     subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-    if subject is not None and subject.lower_ in PRONOUNS and subject.lower_ not in OBJECT_PRONOUNS - {"it"}:
+    if subject is not None and subject.lower_ in THIRD_PERSON_PRONOUNS and subject.lower_ not in OBJECT_PRONOUNS - {"it"}:
         return subject
     return None
 
@@ -243,17 +243,9 @@ def new_person(entity_id: str, country: str | None, gaz_role: str | None, titles
 
 
 # Plural descriptions of entities named before: head noun -> the entity types it covers.
-_COUNTRIES = frozenset({"Country"})
-_BODIES = frozenset({"Group", "Organization"})
-PLURAL_HEADS = {
-    "government": _COUNTRIES, "country": _COUNTRIES, "nation": _COUNTRIES, "state": _COUNTRIES,
-    "neighbour": _COUNTRIES, "neighbor": _COUNTRIES, "capital": _COUNTRIES,
-    "faction": _BODIES, "group": _BODIES, "militia": _BODIES, "movement": _BODIES,
-    "organisation": _BODIES, "organization": _BODIES, "bloc": _BODIES,
-    "side": _ACTOR_TYPES, "party": _ACTOR_TYPES, "rival": _ACTOR_TYPES, "ally": _ACTOR_TYPES,
-    "foe": _ACTOR_TYPES, "adversary": _ACTOR_TYPES, "belligerent": _ACTOR_TYPES,
-}
-NUMBERS = {"two": 2, "both": 2, "three": 3, "2": 2, "3": 3}
+PLURAL_HEADS = {word: (COUNTRY_TYPES if word in COUNTRY_PLURAL_HEADS else frozenset())
+                | (BODY_TYPES if word in BODY_PLURAL_HEADS else frozenset())
+                for word in sorted(COUNTRY_PLURAL_HEADS | BODY_PLURAL_HEADS)}
 _PLURAL_WINDOW = 3
 
 

@@ -16,29 +16,13 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
-from kg.extraction.gazetteer import SPACY_LABELS
 from kg.extraction.spans import doc_table
+from kg.extraction.vocab import DETERMINERS, SPACY_LABELS
 
 __all__ = ["EntityRecord", "abbreviates", "core_bounds", "core_of", "is_plural", "record_label"]
 
-ENTITY_LABELS = frozenset(
-    {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
-)
-LABEL_TYPES = {
-    "PERSON": "Person",
-    "ORG": "Organization",
-    "GPE": "GeopoliticalEntity",
-    "LOC": "Location",
-    "FAC": "Facility",
-    "NORP": "Group",
-}
-DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
-PLACE_PREPS = frozenset({"in", "at", "on", "over", "near", "across", "inside", "into", "outside"})
-_TITLE_GLUE = frozenset({"-", "elect", "former", "then", "acting", "interim", "'s", "\u2019s"})
 _MAX_NGRAM = 4
-_HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr."})
 _MAX_ACRONYM = 6
-_QUOTES = frozenset({'"', "\u201c", "\u201d", "'", "\u2018", "\u2019"})
 # Two spellings of one name ("Tiani" / "Tchiani", "Abdourahamane" / "Abdourahmane").
 _SPELLING_RATIO = 0.75
 

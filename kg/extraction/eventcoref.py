@@ -15,13 +15,12 @@ from datetime import date
 from typing import Iterable
 
 from kg.dates import date_interval
+from kg.extraction.vocab import FACTUAL_MODALITIES
 from kg.types import Event
 
 __all__ = ["merge_event_mentions"]
 
 _Key = tuple[str, str, str, str]
-# A told or reported act is one claim; a plan, a condition or a request is another.
-_FACTUAL = frozenset({"asserted", "reported"})
 _RECENT_DAYS = 7
 
 
@@ -30,7 +29,7 @@ def _key(event: Event) -> _Key | None:
     target = event.object.entity if event.object is not None else None
     if event.negated or not (event.subject.entity and target and event.cameo and len(event.cameo) >= 2):
         return None
-    stance = "factual" if event.modality in _FACTUAL else event.modality
+    stance = "factual" if event.modality in FACTUAL_MODALITIES else event.modality
     return event.subject.entity, target, event.cameo[:2], stance
 
 

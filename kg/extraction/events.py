@@ -16,16 +16,20 @@ Negation, modality, attribution, quotes and location live in :mod:`kg.extraction
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import DataError
-from kg.resources import data_dir
+from kg.extraction.words import CURRENCY_WORDS, NOT_CURRENCIES
+from kg.resources import data_dir, read_tsv
 
-__all__ = ["EventType", "EventLexicon", "Codebook", "currency_words"]
+__all__ = ["EventType", "EventLexicon", "Codebook", "currency_words", "STATEMENT_ROOT"]
+
+# Statements ("said", "told", "noted"): when their content is a coded event they report it
+# rather than being one (CAMEO codes the reported act, the speaker is its source).
+STATEMENT_ROOT = "01"
 
 EVENT_COLUMNS = ("id", "lemma", "particle", "prep", "object", "nominal", "cameo", "plover",
                  "goldstein", "label")
@@ -83,30 +87,6 @@ class _Row:
     line: int
 
 
-def _read_tsv(path: Path, columns: tuple[str, ...]):
-    """Yield (line number, row) of a tab-separated file with a header; '#' starts a comment."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DataError(str(path), f"cannot read: {exc.strerror or exc}") from exc
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1)
-             if line.strip() and not line.startswith("#")]
-    if not lines:
-        raise DataError(str(path), "empty file")
-    header_line, header = lines[0]
-    names = header.split("\t")
-    missing = [c for c in columns if c not in names]
-    if missing:
-        raise DataError(str(path), f"missing column(s) {', '.join(missing)}", line=header_line)
-    for n, line in lines[1:]:
-        values = next(csv.reader([line], delimiter="\t", quoting=csv.QUOTE_NONE))
-        if len(values) > len(names):
-            raise DataError(str(path), f"{len(values)} fields, header has {len(names)}", line=n,
-                            id=values[0])
-        values += [""] * (len(names) - len(values))
-        yield n, {k: v.strip() for k, v in zip(names, values)}
-
-
 def _score(path: Path, value: str, line: int, id: str) -> float:
     try:
         score = float(value)
@@ -129,7 +109,7 @@ class Codebook:
         """Read and validate ``events-cameo.tsv`` (default: the shipped one)."""
         path = Path(path) if path else data_dir("lexicon") / "events-cameo.tsv"
         codes: dict[str, CodeInfo] = {}
-        for n, row in _read_tsv(path, CODEBOOK_COLUMNS):
+        for n, row in read_tsv(path, CODEBOOK_COLUMNS):
             code = row["code"]
             if not _CODE.match(code):
                 raise DataError(str(path), f"not a CAMEO code: {code!r}", n, code)
@@ -198,7 +178,7 @@ class EventLexicon:
         rows: list[_Row] = []
         ids: dict[str, int] = {}
         keys: dict[tuple, str] = {}
-        for n, r in _read_tsv(path, EVENT_COLUMNS):
+        for n, r in read_tsv(path, EVENT_COLUMNS):
             rid = r["id"]
             if not rid:
                 raise DataError(str(path), "empty id", n)
@@ -309,7 +289,6 @@ class EventLexicon:
         return best
 
 
-
 def _longest(rules: dict[str, EventType], code: str) -> EventType | None:
     """The rule for the longest prefix of ``code``."""
     for n in range(len(code), 1, -1):
@@ -328,7 +307,7 @@ def _type_of(book: Codebook, rid: str, code: str) -> EventType:
 def _load_negation(path: Path | None, book: Codebook) -> dict[str, EventType]:
     path = Path(path) if path else data_dir("lexicon") / "events-negation.tsv"
     rules: dict[str, EventType] = {}
-    for n, r in _read_tsv(path, NEGATION_COLUMNS):
+    for n, r in read_tsv(path, NEGATION_COLUMNS):
         rid, code, neg = r["id"], r["cameo"], r["negated"]
         for c in (code, neg):
             if c not in book:
@@ -343,7 +322,7 @@ def _load_modality(path: Path | None, book: Codebook) -> dict[tuple[str, bool],
                                                                dict[str, EventType]]:
     path = Path(path) if path else data_dir("lexicon") / "events-modality.tsv"
     rules: dict[tuple[str, bool], dict[str, EventType]] = {}
-    for n, r in _read_tsv(path, MODALITY_COLUMNS):
+    for n, r in read_tsv(path, MODALITY_COLUMNS):
         rid, code, target = r["id"], r["cameo"], r["code"]
         for c in (code, target):
             if c not in book:
@@ -375,20 +354,14 @@ def _singular(word: str) -> str:
     return word
 
 
-# Currency names that are also common words: not evidence of a sum of money.
-_NOT_MONEY = frozenset({"account", "gold", "silver", "platinum", "palladium", "mark", "real",
-                        "sum", "sol", "won", "dong", "rand", "day", "right", "purposes",
-                        "involved", "fomento", "oro", "previsional", "uruguayo", "soberano"})
-
-
 @functools.lru_cache(maxsize=1)
 def currency_words() -> frozenset[str]:
     """Lower-case currency unit words ("rupee", "euro", "krone", "yuan"), from ISO 4217 names."""
     import pycountry
 
     words = {c.name.split()[-1].lower() for c in pycountry.currencies}
-    words = {w for w in words if w.isalpha() and w not in _NOT_MONEY}
-    return frozenset(words | {"yuan", "kroner", "kronor", "cent", "pence", "dollars", "euros"})
+    words = {w for w in words if w.isalpha() and w not in NOT_CURRENCIES}
+    return frozenset(words | CURRENCY_WORDS)
 
 
 def _variants(lemma: str, nominal: bool):

@@ -52,7 +52,8 @@ class Extractor:
         self.events_only = events_only
         self.gazetteer = Gazetteer.load(lexicon_dir)
         self.events = EventLexicon.load(lexicon_dir / "events.tsv" if lexicon_dir else None)
-        self.nominals = load_nominal_lexicon(lexicon_dir / "nominal.tsv" if lexicon_dir else None)
+        self.nominals = load_nominal_lexicon(lexicon_dir / "nominal.tsv" if lexicon_dir else None,
+                                             events=self.events)
         self.nlp = nlp or load_nlp(model, patterns=self.gazetteer.ruler_patterns())
         self._assembler = EventAssembler(self.events, events_only)
 

@@ -19,30 +19,10 @@ from pathlib import Path
 
 from kg.errors import DataError
 from kg.extraction.spans import span_text
+from kg.extraction.vocab import ENTITY_TYPES, SPACY_LABELS
+from kg.extraction.words import NAME_PARTICLES
 from kg.resources import data_dir
 
-ENTITY_TYPES = frozenset(
-    {
-        "Person",
-        "Organization",
-        "Country",
-        "GeopoliticalEntity",
-        "Location",
-        "Group",
-        "Facility",
-        "OtherEntity",
-    }
-)
-SPACY_LABELS = {
-    "Person": "PERSON",
-    "Organization": "ORG",
-    "Country": "GPE",
-    "GeopoliticalEntity": "GPE",
-    "Location": "LOC",
-    "Group": "NORP",
-    "Facility": "FAC",
-    "OtherEntity": "MISC",
-}
 GAZETTEER_COLUMNS = (
     "id", "type", "name", "wikidata", "country", "represents", "role", "gender", "iso",
     "demonyms", "aliases",
@@ -58,8 +38,6 @@ _STRICT_MAX = 4
 _MAX_TITLE_WORDS = 4
 # A bare "May" or "June" is a date far more often than a surname.
 _NOT_SURNAMES = frozenset(m.lower() for m in calendar.month_name if m)
-# "Al Thani", "bin Salman": the last word after these names a family, shared by many people.
-_FAMILY_PARTICLES = frozenset({"al", "el", "bin", "ibn", "bint", "abu", "de", "van", "von"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +177,7 @@ class Gazetteer:
                 # A bare surname is an alias only while no other person shares it.
                 words = entry.name.split()
                 surname = name_key(words[-1])
-                if surname in _NOT_SURNAMES or surname in given or words[-2].lower() in _FAMILY_PARTICLES:
+                if surname in _NOT_SURNAMES or surname in given or words[-2].lower() in NAME_PARTICLES:
                     continue  # "King Hassan" is not Samia Suluhu Hassan; "Thani" names a dynasty
                 self._weak[surname] = None if surname in self._weak else entry.id
 

@@ -7,10 +7,6 @@ from spacy.tokens import Span, Token
 
 from kg.extraction import coref
 from kg.extraction.entities import (
-    _TITLE_GLUE,
-    DETERMINERS,
-    ENTITY_LABELS,
-    LABEL_TYPES,
     is_plural,
     record_label,
 )
@@ -19,6 +15,8 @@ from kg.extraction.groups import GroupLinker
 from kg.extraction.registry import EntityRegistry
 from kg.extraction.spans import doc_table, ents_in, span_text
 from kg.extraction.titles import TitleReader
+from kg.extraction.vocab import DETERMINERS, ENTITY_LABELS, LABEL_TYPES
+from kg.extraction.words import COUNTRY_NOUNS, TITLE_MODIFIERS
 
 __all__ = ["Linker"]
 
@@ -43,7 +41,7 @@ class Linker:
         root = core.root
         doc = core.doc
         has_det = doc_table(doc).lowers[span.start] in DETERMINERS
-        if has_det and len(core) == 1 and root.lemma_.lower() in coref.COUNTRY_NOUNS:
+        if has_det and len(core) == 1 and root.lemma_.lower() in COUNTRY_NOUNS:
             ant = coref.resolve_country_noun(sent_index, span.start_char, reg.recent(sent_index))
             return (ant.entity, "GPE", ant.text) if ant else None
         title = coref.title_at_end(core, reg.gaz.titles)
@@ -143,6 +141,6 @@ class Linker:
                 for ent in ents:
                     if ent.start <= child.i < ent.end:
                         return ent
-        if root.lower_ in self.reg.gaz.title_heads or root.lower_ in _TITLE_GLUE:
+        if root.lower_ in self.reg.gaz.title_heads or root.lower_ in TITLE_MODIFIERS:
             return next((e for e in ents if e.label_ == "PERSON"), None)
         return None

@@ -2,13 +2,13 @@
 "launched a drone attack on Y", "held talks with Y", "the presence of N X troops in Y"; and the
 facts a noun phrase states without a verb: appositions, titles before names, places after them.
 
-The trigger nouns and which prepositions introduce the agent and the target are data
-(data/lexicon/nominal.tsv), validated on load.
+The trigger nouns (one word or several: "phone call"), which prepositions introduce the agent
+and the target, whether the event is symmetric and which row of events.tsv codes it are data
+(data/lexicon/nominal.tsv), validated on load against the event lexicon.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,35 +17,36 @@ from spacy.tokens import Span, Token
 
 from kg.errors import DataError
 from kg.extraction.clauses import Frame, logical_subjects
+from kg.extraction.events import EventLexicon
 from kg.extraction.spans import (
     arg_span,
     conjuncts,
-    is_negated,
     keeps_appositive,
     relation_tokens,
     text_of,
     verb_lemma,
 )
-from kg.resources import data_dir
+from kg.extraction.stance import is_negated
+from kg.extraction.vocab import (
+    EVENT_AGENT_LABELS,
+    MODIFIER_DEPS,
+    PARTY_PREPS,
+    PLACE_LABELS,
+    POSSESSOR_DEPS,
+)
+from kg.extraction.words import ENTRY_VERBS, FORMS_OF_ADDRESS, LIGHT_VERBS
+from kg.resources import data_dir, read_tsv
 
-# Verbs that carry no event of their own when their object is an event noun.
-LIGHT_VERBS = {
-    "launch", "carry", "conduct", "hold", "stage", "mount", "have", "make", "express", "show",
-    "offer", "provide", "give", "announce", "begin", "start", "continue", "resume", "wage",
-    "pledge", "extend", "step", "escalate", "intensify", "impose", "level", "issue", "lodge",
-    "sign", "reach", "strike", "host", "seek", "open", "pay", "deliver", "unleash", "pursue", "send",
-}
 # How much a verb acting on someone's act is trusted to act on the actor ("resisted Russia's
 # advances" -> resisted Russia).
 OWNER_PATTERN = "owner-object"
-ENTRY_VERBS = {"go", "enter", "head", "move", "return"}
-# Forms of address, not titles an analyst would record.
-HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lords", "lady", "st", "saint",
-              "madame", "monsieur", "herr", "frau", "messrs"}
-PLACE_LABELS = {"GPE", "LOC", "FAC"}
-AGENT_DEPS = {"poss"}
-MODIFIER_DEPS = {"amod", "compound", "nmod"}
-ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+# The partner's side of a symmetric event noun: "X's meeting with Y" read as Y meeting X.
+MUTUAL_PATTERN = "nominal-mutual"
+
+
+NOMINAL_COLUMNS = ("id", "noun", "lemma", "agent_preps", "target_preps", "symmetric", "event")
+# Nominal lexicon: a trigger's head word (as written, or its lemma) -> its rows, longest first.
+NominalLexicon = dict[str, tuple["NominalTrigger", ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,38 +57,83 @@ class NominalTrigger:
     agent_preps: frozenset[str]
     target_preps: frozenset[str]
     symmetric: bool
+    event: str | None = None
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The trigger's words: "phone call" -> ("phone", "call"); the last one is the head."""
+        return tuple(self.noun.split())
 
 
-def load_nominal_lexicon(path: Path | None = None) -> dict[str, NominalTrigger]:
-    """Trigger nouns keyed by their lemma ("talks" and "talk" both kept)."""
-    path = path or data_dir("lexicon") / "nominal.tsv"
-    out: dict[str, NominalTrigger] = {}
-    with open(path, encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh, delimiter="\t")
-        for lineno, row in enumerate(reader, start=2):
-            rid = (row.get("id") or "").strip()
-            noun = (row.get("noun") or "").strip().lower()
-            lemma = (row.get("lemma") or "").strip().lower()
-            if not rid or not noun or not lemma:
-                raise DataError(str(path), "id, noun and lemma are required", lineno, rid or None)
-            if noun in out:
-                raise DataError(str(path), f"duplicate noun {noun!r}", lineno, rid)
-            sym = (row.get("symmetric") or "no").strip().lower()
-            if sym not in {"yes", "no"}:
-                raise DataError(str(path), f"symmetric must be yes or no, not {sym!r}", lineno, rid)
-            out[noun] = NominalTrigger(
-                rid, noun, lemma,
-                frozenset(p for p in (row.get("agent_preps") or "").split("|") if p),
-                frozenset(p for p in (row.get("target_preps") or "").split("|") if p),
-                sym == "yes",
-            )
-    return out
+def load_nominal_lexicon(path: Path | None = None, *, events: EventLexicon | None = None
+                         ) -> NominalLexicon:
+    """Read and validate ``nominal.tsv``: trigger rows keyed by their head word.
+
+    Each row names the row of the event lexicon (``events``, default the shipped one) that codes
+    its noun, or none for a noun that names an uncoded relation; the two tables must agree.
+
+    Raises:
+        DataError: naming file, line and id, for a missing id, noun or lemma, a duplicate noun,
+            a ``symmetric`` other than yes or no, or an ``event`` that is not how the event
+            lexicon codes the noun.
+    """
+    path = Path(path) if path else data_dir("lexicon") / "nominal.tsv"
+    events = events or EventLexicon.load()
+    rows: dict[str, NominalTrigger] = {}
+    for lineno, row in read_tsv(path, NOMINAL_COLUMNS):
+        rid, noun, lemma = row["id"], " ".join(row["noun"].lower().split()), row["lemma"].lower()
+        if not rid or not noun or not lemma:
+            raise DataError(str(path), "id, noun and lemma are required", lineno, rid or None)
+        if noun in rows:
+            raise DataError(str(path), f"duplicate noun {noun!r}", lineno, rid)
+        sym = (row["symmetric"] or "no").lower()
+        if sym not in {"yes", "no"}:
+            raise DataError(str(path), f"symmetric must be yes or no, not {sym!r}", lineno, rid)
+        rows[noun] = NominalTrigger(
+            rid, noun, lemma,
+            frozenset(p for p in row["agent_preps"].split("|") if p),
+            frozenset(p for p in row["target_preps"].split("|") if p),
+            sym == "yes", row["event"] or None,
+        )
+        _check_event(path, lineno, rows[noun], events)
+    by_head: dict[str, list[NominalTrigger]] = {}
+    for entry in rows.values():
+        by_head.setdefault(entry.words[-1], []).append(entry)
+    return {head: tuple(sorted(entries, key=lambda e: -len(e.words))) for head, entries in by_head.items()}
 
 
-def _trigger_entry(noun: Token, lexicon: dict[str, NominalTrigger]) -> NominalTrigger | None:
+def _check_event(path: Path, line: int, entry: NominalTrigger, events: EventLexicon) -> None:
+    """The event row a nominal row names is the one the event lexicon codes its noun with."""
+    *modifiers, head = entry.words
+    coded = events.classify(head, nominal=True, object_lemma=" ".join(modifiers) or None)
+    if coded is None and entry.event is None:
+        return
+    if coded is None or coded.id != entry.event:
+        told = f"codes it as {coded.id!r}" if coded is not None else "does not code it"
+        raise DataError(str(path), f"event {entry.event or ''!r} for {entry.noun!r}, but "
+                        f"{events.path.name} {told}", line, entry.id)
+
+
+def _trigger_entry(noun: Token, lexicon: NominalLexicon) -> NominalTrigger | None:
+    """The longest trigger row ending at ``noun``: its head as written or as a lemma, the words
+    before it the lemmas (or forms) of the tokens before, attached inside the phrase."""
     if noun.pos_ not in {"NOUN", "PROPN"}:
         return None
-    return lexicon.get(noun.lower_) or lexicon.get(noun.lemma_.lower())
+    best = None
+    for form in (noun.lower_, noun.lemma_.lower()):
+        for entry in lexicon.get(form, ()):
+            if (best is None or len(entry.words) > len(best.words)) and _words_before(noun, entry.words[:-1]):
+                best = entry
+    return best
+
+
+def _words_before(head: Token, words: tuple[str, ...]) -> bool:
+    start = head.i - len(words)
+    if start < head.sent.start:
+        return False
+    tokens = head.doc[start: head.i]
+    return all(w in (t.lower_, t.lemma_.lower()) and start <= t.head.i <= head.i
+               for w, t in zip(words, tokens))
 
 
 def _pp_args(noun: Token) -> list[tuple[str, Token]]:
@@ -116,10 +162,10 @@ def _modifier_agent(noun: Token) -> Token | None:
     """A possessive or an entity-like modifier before the noun: "Russia's annexation",
     "North Korean troop deployments", "a Ukrainian drone attack"."""
     for child in noun.children:
-        if child.dep_ in AGENT_DEPS and child.i < noun.i:
+        if child.dep_ in POSSESSOR_DEPS and child.i < noun.i:
             return child
     for child in noun.children:
-        if child.dep_ in MODIFIER_DEPS and child.i < noun.i and child.ent_type_ in ACTOR_LABELS:
+        if child.dep_ in MODIFIER_DEPS and child.i < noun.i and child.ent_type_ in EVENT_AGENT_LABELS:
             return child
     return None
 
@@ -134,7 +180,7 @@ def _light_verb(noun: Token) -> Token | None:
     return None
 
 
-def nominal_frames(sent: Span, lexicon: dict[str, NominalTrigger]) -> Iterator[Frame]:
+def nominal_frames(sent: Span, lexicon: NominalLexicon) -> Iterator[Frame]:
     """Every nominal frame in a sentence: event nouns, then appositions, titles and places."""
     yield from _event_noun_frames(sent, lexicon)
     yield from appositive_frames(sent)
@@ -142,7 +188,7 @@ def nominal_frames(sent: Span, lexicon: dict[str, NominalTrigger]) -> Iterator[F
     yield from title_frames(sent)
 
 
-def _event_noun_frames(sent: Span, lexicon: dict[str, NominalTrigger]) -> Iterator[Frame]:
+def _event_noun_frames(sent: Span, lexicon: NominalLexicon) -> Iterator[Frame]:
     for noun in sent:
         entry = _trigger_entry(noun, lexicon)
         if entry is None:
@@ -173,7 +219,7 @@ def _frames_for(noun: Token, entry: NominalTrigger, lexicon) -> Iterator[Frame]:
     doc = noun.doc
     pps = _pp_args(noun)
     light = _light_verb(noun)
-    negated = is_negated(light) if light is not None else False
+    negated = is_negated(noun)
     rel_tokens = relation_tokens(light, extra=list(doc[light.i + 1: noun.i + 1])) if light is not None else [noun]
 
     # "a call between X and Y": every pair of members, both directions for symmetric events
@@ -185,8 +231,9 @@ def _frames_for(noun: Token, entry: NominalTrigger, lexicon) -> Iterator[Frame]:
             rel = f"{text_of(rel_tokens)} between"
             for i, a in enumerate(members):
                 for b in members[i + 1:]:
-                    yield Frame(a, noun, rel, entry.lemma, b, "nominal-between", prep="between",
-                                negated=negated, nominal=True)
+                    for x, y in ((a, b), (b, a)) if entry.symmetric else ((a, b),):
+                        yield Frame(x, noun, rel, entry.lemma, y, "nominal-between", prep="between",
+                                    negated=negated, nominal=True)
             return
 
     agents: list[Token] = []
@@ -223,11 +270,15 @@ def _frames_for(noun: Token, entry: NominalTrigger, lexicon) -> Iterator[Frame]:
                 targets.append((targets[0][0], sibling))
     for prep, target in targets:
         rel = f"{text_of(rel_tokens)} {prep}"
+        mutual = entry.symmetric and prep in PARTY_PREPS
         for agent in agents:
             if agent.i == target.i:
                 continue
             yield Frame(arg_span(agent), noun, rel, entry.lemma, arg_span(target), pattern,
                         prep=prep, negated=negated, nominal=True)
+            if mutual:  # "Russia's talks with Iran": Iran holds talks with Russia too
+                yield Frame(arg_span(target), noun, rel, entry.lemma, arg_span(agent), MUTUAL_PATTERN,
+                            prep=prep, negated=negated, nominal=True)
 
 
 def appositive_frames(sent: Span) -> Iterator[Frame]:
@@ -248,7 +299,7 @@ def title_frames(sent: Span) -> Iterator[Frame]:
         root = ent.root
         titles = [c for c in root.lefts if c.dep_ == "compound" and c.i < ent.start
                   and c.pos_ in {"PROPN", "NOUN"} and c.is_title and not c.ent_type_
-                  and c.lower_.rstrip(".") not in HONORIFICS and "." not in c.text]
+                  and c.lower_.rstrip(".") not in FORMS_OF_ADDRESS and "." not in c.text]
         if not titles:
             continue
         first = min(t.left_edge.i for t in titles)

@@ -9,10 +9,11 @@ from dataclasses import replace
 from spacy.tokens import Span
 
 from kg.extraction import coref
-from kg.extraction.entities import DETERMINERS, ENTITY_LABELS, is_plural, record_label
+from kg.extraction.entities import is_plural, record_label
 from kg.extraction.registry import EntityRegistry
 from kg.extraction.spans import ents_in
 from kg.types import Event, Mention
+from kg.extraction.vocab import DETERMINERS, ENTITY_LABELS, PLURAL_COUNTS
 
 __all__ = ["PluralDescriptions"]
 
@@ -37,9 +38,9 @@ class PluralDescriptions:
         if not is_plural(root) or any(e.label_ in ENTITY_LABELS for e in ents_in(core)):
             return ()
         before = [t.lower_ for t in doc[max(core.start - 1, 0) : root.i]]
-        if not any(w in DETERMINERS or w in coref.NUMBERS for w in before):
+        if not any(w in DETERMINERS or w in PLURAL_COUNTS for w in before):
             return ()  # "governments" alone is any governments
-        count = next((coref.NUMBERS[w] for w in before if w in coref.NUMBERS), None)
+        count = next((PLURAL_COUNTS[w] for w in before if w in PLURAL_COUNTS), None)
         head = root.lemma_.lower()
         if head in coref.PLURAL_HEADS:
             types = coref.PLURAL_HEADS[head]

@@ -16,9 +16,7 @@ from spacy.tokens import Span
 from kg.extraction import coref
 from kg.extraction.coref import Antecedent, Person
 from kg.extraction.entities import (
-    _HONORIFICS,
     _SPELLING_RATIO,
-    _TITLE_GLUE,
     EntityRecord,
     core_bounds,
     is_plural,
@@ -26,6 +24,7 @@ from kg.extraction.entities import (
 from kg.extraction.gazetteer import GazEntry, Gazetteer, name_key, slugify, strip_possessive
 from kg.extraction.spans import doc_table, span_text
 from kg.types import Entity
+from kg.extraction.words import NAME_HONORIFICS, TITLE_MODIFIERS
 
 __all__ = ["EntityRegistry"]
 
@@ -47,7 +46,7 @@ class EntityRegistry:
         self.aliases: dict[str, str] = {}  # name key -> entity id, this document only
         self.antecedents: list[Antecedent] = []
         self.people: dict[str, Person] = {}
-        self.title_words = gazetteer.title_words | _TITLE_GLUE
+        self.title_words = gazetteer.title_words | TITLE_MODIFIERS
         self._antecedent_sents: list[int] = []  # their sentence indices, in the same order
         self._in_order = True  # whether those indices never decrease
         self._spans: set[tuple[int, int]] = set()
@@ -75,7 +74,7 @@ class EntityRegistry:
         if ent.label_ == "PERSON":
             while end - start > 1 and lowers[start] in self.title_words:
                 start += 1
-        while end - start > 1 and lowers[start] in _HONORIFICS:
+        while end - start > 1 and lowers[start] in NAME_HONORIFICS:
             start += 1  # "Mr Ruto", whatever the tagger called it
         while end > start and lowers[end - 1] in ("'s", "\u2019s", "'"):
             end -= 1

@@ -17,7 +17,7 @@ from spacy.tokens import Span
 
 from kg.extraction import coref
 from kg.extraction.aliases import AliasReader
-from kg.extraction.entities import ENTITY_LABELS, PLACE_PREPS, core_of, record_label
+from kg.extraction.entities import core_of, record_label
 from kg.extraction.gazetteer import Gazetteer
 from kg.extraction.groups import GroupLinker
 from kg.extraction.linking import Linker
@@ -26,6 +26,7 @@ from kg.extraction.registry import EntityRegistry
 from kg.extraction.spans import ents_in, span_text
 from kg.extraction.titles import TitleReader
 from kg.types import Entity, Event, Mention
+from kg.extraction.vocab import ENTITY_LABELS, PLACE_PREPS
 
 __all__ = ["EntityResolver"]
 

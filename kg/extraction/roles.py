@@ -9,15 +9,27 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from kg.extraction.arguments import AGENT_NOUNS, actor_span, addressee, member_actors, names_actor, partners
+from kg.extraction.arguments import actor_span, addressee, member_actors, names_actor, partners
 from kg.extraction.clauses import Frame
-from kg.extraction.select import ACTOR_LABELS
-from kg.extraction.spans import SUBJECT_DEPS, arg_span, conjuncts, objects_of, prep_objects
+from kg.extraction.spans import arg_span, conjuncts, objects_of, prep_objects
+from kg.extraction.vocab import (
+    ACTOR_LABELS,
+    FUNCTION_WORDS,
+    NOT_ACTOR_LABELS,
+    ACT_PREPS,
+    AGENT_MODIFIER_LABELS,
+    AGENT_NOUN_PREPS,
+    CLAUSE_CHILD_DEPS,
+    CONCERN_PREPS,
+    MEANS_PREPS,
+    NOUN_PHRASE_DEPS,
+    OWN_POSSESSIVES,
+    PLACE_ADJUNCT_PREPS,
+    SUBJECT_DEPS,
+)
+from kg.extraction.words import AGENT_NOUNS, ATTRIBUTION_PARTICIPLES, CROWD_NOUNS, HAZARD_NOUNS, TIME_WORDS
+from kg.types import Mention
 
-# Prepositions of where or whence ("talks in Doha", "teams from Bulgaria", "recognised X as
-# Y's leader"): a place named inside them says where, not who acts or suffers the act.
-PLACE_ADJUNCT_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "around",
-                                 "throughout", "within", "as"})
 # Event roots whose place is never their partner: statements and consultations ("said in
 # Oslo", "met in Doha"). Other acts done in a country are coded against it, CAMEO's way
 # ("lifted a curfew in X", "rioted at a jail in X").
@@ -29,12 +41,6 @@ TRAVEL_CODES = frozenset({"042", "043"})
 def place_is_target(cameo: str | None) -> bool:
     """Whether a place named in an event's phrases may stand for its target (see LOCATION_ROOTS)."""
     return cameo is None or cameo[:2] not in LOCATION_ROOTS or cameo[:3] in TRAVEL_CODES
-# Noun-internal links an adjunct test walks up through to the word that governs the phrase.
-_NOUN_DEPS = frozenset({"pobj", "prep", "compound", "amod", "nmod", "poss", "conj", "cc",
-                        "appos", "det", "nummod"})
-# Prepositions that name the agent of an act noun ("shelling by X", "fire from X").
-AGENT_NOUN_PREPS = frozenset({"by", "from"})
-AGENT_MODIFIER_LABELS = frozenset({"NORP", "GPE", "ORG"})
 
 
 def in_adjunct(tok: Token, *, titles: bool = False, any_prep: bool = False) -> bool:
@@ -64,7 +70,7 @@ def in_adjunct(tok: Token, *, titles: bool = False, any_prep: bool = False) -> b
             return True  # a place in a name: "the Minsk accords", "a Hong Kong park"
         if node.dep_ == "npadvmod" and node.ent_type_ in {"GPE", "LOC", "FAC"} and node.i > node.head.i:
             return True  # "met at a summit in the capital, Cairo": an appended place
-        if node.dep_ not in _NOUN_DEPS or node.head.i == node.i:
+        if node.dep_ not in NOUN_PHRASE_DEPS or node.head.i == node.i:
             return False
         node = node.head
     return False
@@ -102,11 +108,6 @@ def agent_of(noun: Token) -> Span | None:
     return None
 
 
-# Prepositions under which a passive names the act that befell its subject ("killed in
-# shelling by X", "wounded in an attack by X").
-ACT_PREPS = frozenset({"in", "during", "by"})
-
-
 def passive_agent(frame: Frame) -> Span | None:
     """The agent behind the act noun of a passive with no agent of its own, or None."""
     if frame.pattern not in {"passive", "passive-prep", "passive-agent"}:
@@ -121,10 +122,6 @@ def passive_agent(frame: Frame) -> Span | None:
             if span is not None:
                 return span
     return None
-
-
-# Participles that name where a statement comes from ("citing state television").
-ATTRIBUTION_PARTICIPLES = frozenset({"cite", "quote"})
 
 
 def excluded_targets(frame: Frame) -> set[int]:
@@ -147,11 +144,6 @@ def excluded_targets(frame: Frame) -> set[int]:
                 for s in verb.children if s.dep_ in {"nsubj", "nsubjpass"} and s.i not in own
                 for t in s.subtree}
     return phrase | cited | speakers
-
-
-# Crowds of people on the street: force used on them is repression, not war (CAMEO 175).
-CROWD_NOUNS = frozenset({"protester", "protestor", "demonstrator", "crowd", "marcher", "rally",
-                         "demonstration", "protest", "mourner", "rioter"})
 
 
 def name_complement(verb: Token) -> Token | None:
@@ -180,22 +172,12 @@ def crowd_of(verb: Token) -> Token | None:
     return next((h for h in heads if h.lemma_.lower() in CROWD_NOUNS), None)
 
 
-# Natural hazards: what they "hit" or "strike" is not attacked by anyone.
-HAZARD_NOUNS = frozenset({"earthquake", "quake", "flood", "storm", "cyclone", "typhoon",
-                          "hurricane", "tsunami", "drought", "wildfire", "landslide", "avalanche",
-                          "eruption", "tornado", "heatwave", "blizzard", "mudslide", "aftershock"})
-
-
 def natural_cause(frame: Frame) -> bool:
     """The act's doer is a natural hazard ("a cyclone hit Bangladesh", "the earthquake hit
     Nepal" with the noun right before the verb)."""
     before = frame.trigger.nbor(-1) if frame.trigger.i > frame.trigger.sent.start else None
     return frame.subject.root.lemma_.lower() in HAZARD_NOUNS or (
         before is not None and before.lemma_.lower() in HAZARD_NOUNS)
-
-
-# Dependents of a trigger that start clauses of their own: their actors are not its arguments.
-_CLAUSE_CHILD_DEPS = frozenset({"advcl", "ccomp", "parataxis", "relcl", "conj"})
 
 
 def target_pools(frame: Frame, trigger: Token, inside: list[Token], place_target: bool
@@ -218,16 +200,12 @@ def target_pools(frame: Frame, trigger: Token, inside: list[Token], place_target
                                      and c.pos_ in {"VERB", "AUX"} for t in c.subtree}
     children = sorted((c for c in trigger.children if c.dep_ not in SUBJECT_DEPS | {"punct", "expl"}
                        and c.i not in theirs),
-                      key=lambda c: (c.dep_ in _CLAUSE_CHILD_DEPS,
+                      key=lambda c: (c.dep_ in CLAUSE_CHILD_DEPS,
                                      c.dep_ == "prep" and c.lower_ in PLACE_ADJUNCT_PREPS))
     args = [t for c in children for t in c.subtree if place_target or not in_adjunct(t)]
     after = [t for t in sent if t.i > trigger.i and t.i not in theirs and not in_adjunct(t)]
     rest = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)]) if not in_adjunct(t)]
     return inside, args, after, rest
-
-
-# possessive pronouns that make a phrase its subject's own, by the subjects they can refer to
-OWN_POSSESSIVES = {"its": "thing", "their": "plural", "his": "person", "her": "person"}
 
 
 def own_phrase(obj: Span | None, subject: Span) -> bool:
@@ -243,10 +221,6 @@ def own_phrase(obj: Span | None, subject: Span) -> bool:
     kind = ("plural" if plural else "person" if head.ent_type_ == "PERSON" or head.lower_ in {"he", "she"}
             else "thing")
     return any(c.dep_ == "poss" and OWN_POSSESSIVES.get(c.lower_) == kind for c in obj.root.children)
-
-
-# prepositions that name the means of a harm ("killed in a car bombing", "killed by a mine")
-MEANS_PREPS = frozenset({"in", "by"})
 
 
 def means_nouns(frame: Frame) -> list[Token]:
@@ -274,10 +248,6 @@ def requested_by(frame: Frame) -> Span | None:
     if asker is None or frame.subject.root.i in {t.i for t in asker.subtree}:
         return None
     return actor_span(list(asker.subtree)) or arg_span(asker)
-
-
-# Prepositions naming what a reaction is about ("complained to the UN over X's raids").
-CONCERN_PREPS = frozenset({"over", "about", "against", "at"})
 
 
 def concern_agent(verb: Token) -> Span | None:
@@ -316,3 +286,16 @@ def event_target(trigger: Token, cameo: str, target: Span | None, content: Token
         return None, []
     first, *others = partners(target) or member_actors(target) or [target, *asked]
     return first, others
+
+
+def actorness(m: Mention | None) -> int:
+    """2 for a resolved entity or named-entity span, 1 for a capitalised phrase, else 0."""
+    if m is None or m.label in NOT_ACTOR_LABELS:
+        return 0
+    words = m.text.split()
+    if not words or words[-1].lower() in TIME_WORDS:
+        return 0
+    if m.entity is not None or m.label in ACTOR_LABELS:
+        return 2
+    return int(any(w[:1].isupper() for w in words[1:])
+               or (words[0][:1].isupper() and words[0].lower() not in FUNCTION_WORDS))

@@ -9,41 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from kg.extraction.stance import INTENT_LEMMAS
+from kg.extraction.nominal import MUTUAL_PATTERN
+from kg.extraction.events import STATEMENT_ROOT
+from kg.extraction.roles import actorness
+from kg.extraction.vocab import PLACE_LABELS, PLACE_PREPS
+from kg.extraction.words import INTENT_WORDS, STATEMENT_VERBS
 from kg.types import Event, Evidence, Extraction, Mention
 
-__all__ = ["report_content", "select_events", "only_events", "actorness"]
+__all__ = ["report_content", "select_events", "only_events"]
 
-# Statements ("said", "told", "noted"): when their content is a coded event they report it
-# rather than being one (CAMEO codes the reported act, the speaker is its source).
-STATEMENT_ROOT = "01"
 # Codes of a bare intent or threat ("vowed", "threatened"): the intended act, when coded, is
 # the more specific event ("vowed to wage war" is a threat of force, not a promise).
 INTENT_ROOTS = frozenset({"03", "13"})
-REPORTING_LEMMAS = frozenset({"say", "tell", "state", "announce", "declare", "add", "note",
-                              "report", "confirm", "claim", "stress", "explain", "mention",
-                              "indicate", "remark", "comment", "reiterate", "affirm", "write",
-                              "emphasise", "emphasize", "believe", "think", "hope", "express"})
-ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
-NOT_ACTOR_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
-TIME_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-                        "today", "yesterday", "tomorrow", "week", "month", "year", "night",
-                        "morning", "evening", "weekend"})
-_FUNCTION_WORDS = frozenset({"the", "a", "an", "it", "they", "he", "she", "we", "i", "you",
-                             "this", "that", "these", "those", "its", "their", "his", "her"})
-
-
-def actorness(m: Mention | None) -> int:
-    """2 for a resolved entity or named-entity span, 1 for a capitalised phrase, else 0."""
-    if m is None or m.label in NOT_ACTOR_LABELS:
-        return 0
-    words = m.text.split()
-    if not words or words[-1].lower() in TIME_WORDS:
-        return 0
-    if m.entity is not None or m.label in ACTOR_LABELS:
-        return 2
-    return int(any(w[:1].isupper() for w in words[1:])
-               or (words[0][:1].isupper() and words[0].lower() not in _FUNCTION_WORDS))
 
 
 def _contains(outer: Mention | None, e: Event) -> bool:
@@ -61,7 +38,7 @@ def _statement(e: Event) -> bool:
 
 def _reported(e: Event, coded: list[Event]) -> bool:
     """A statement whose content (object or clause after it) holds another coded event."""
-    if not _statement(e) or e.lemma not in REPORTING_LEMMAS:
+    if not _statement(e) or e.lemma not in STATEMENT_VERBS:
         return False
     return any(o is not e and not _statement(o) and o.evidence == e.evidence
                and (_contains(e.object, o) or _overlaps(o.attributed_to, e.subject))
@@ -107,7 +84,9 @@ def select_events(events: Iterable[Event], depth: Mapping[int, int] | None = Non
         depth: clause depth of each trigger by its start offset (0 for the root verb), when the
             parse is at hand; among equally good readings the higher clause is the main event.
     """
-    events = dedupe(list(events))
+    # the partner's side of a symmetric act ("Y met X" read from "X's meeting with Y") is the
+    # same event: CAMEO codes the subject as its source
+    events = dedupe([e for e in events if e.pattern != MUTUAL_PATTERN])
     uncoded = [e for e in events if e.cameo is None]
     # a hypothetical act ("if it is attacked", "unless Israel rescinds") has not happened and
     # is not promised: CAMEO codes no event for it
@@ -203,7 +182,7 @@ def _governed(e: Event, events: list[Event]) -> bool:
             return True  # e governs o, the act it qualifies: o carries the code
         if _contains(o.object, e) and e.modality == "requested" and o.subject.text != e.subject.text:
             return True  # e is what o asks for: o is the event
-        if (e.lemma in INTENT_LEMMAS and (e.cameo or "")[:2] in INTENT_ROOTS
+        if (e.lemma in INTENT_WORDS and (e.cameo or "")[:2] in INTENT_ROOTS
                 and o.modality == "intended" and o.subject.text == e.subject.text
                 and (o.relation_start or 0) > (e.relation_start or 0)):
             # "vowed on Thursday to wage war": the intended act, coded as intended, is the
@@ -212,15 +191,11 @@ def _governed(e: Event, events: list[Event]) -> bool:
     return False
 
 
-PLACE_PREPOSITIONS = frozenset({"in", "on", "at", "near", "inside", "outside", "across", "over"})
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-
-
 def _place_reading(e: Event) -> bool:
     """A reading whose object is a place after a place preposition ("beat up on | the West Bank")."""
     words = e.relation.split()
     return (e.object is not None and e.object.label in PLACE_LABELS and bool(words)
-            and words[-1].lower() in PLACE_PREPOSITIONS)
+            and words[-1].lower() in PLACE_PREPS)
 
 
 def _conjoined(group: list[Event], best: list[Event]) -> list[Event]:

@@ -9,13 +9,13 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.context import DocTable, doc_context
 
-SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass"}
-OBJECT_DEPS = {"dobj", "obj"}
-CLAUSE_EDGE_DEPS = {"conj", "cc", "preconj"}
-# Dropped from an argument span: they start new clauses or coordination members.
-ARG_DROP_DEPS = CLAUSE_EDGE_DEPS | {"relcl", "advcl", "parataxis"}
-RELATIVE_PRONOUNS = {"who", "whom", "which", "that", "whose"}
-EDGE_PUNCT = set(",;:-–—\"'“”‘’()[]")
+from kg.extraction.vocab import (
+    ARG_DROP_DEPS,
+    CLAUSE_EDGE_DEPS,
+    EDGE_PUNCT,
+    OBJECT_DEPS,
+    SUBJECT_DEPS,
+)
 
 
 def conjuncts(token: Token) -> list[Token]:
@@ -61,9 +61,11 @@ def arg_span(head: Token, *, keep_relcl: bool = False, without: Token | None = N
             else:
                 end = min(end, child.left_edge.i)
     doc = head.doc
-    while start < head.i and (doc[start].text in EDGE_PUNCT or doc[start].dep_ == "cc"):
+    # a line break is whitespace, not part of the phrase ("talks with Russia\n")
+    while start < head.i and (doc[start].text in EDGE_PUNCT or doc[start].dep_ == "cc" or doc[start].is_space):
         start += 1
-    while end - 1 > head.i and (doc[end - 1].text in EDGE_PUNCT or doc[end - 1].dep_ in {"cc", "punct", "case"}):
+    while end - 1 > head.i and (doc[end - 1].text in EDGE_PUNCT or doc[end - 1].dep_ in {"cc", "punct", "case"}
+                                or doc[end - 1].is_space):
         end -= 1
     return doc[start:end]
 
@@ -79,10 +81,6 @@ def objects_of(verb: Token) -> list[Token]:
 
 def particle_of(verb: Token) -> Token | None:
     return next((c for c in verb.children if c.dep_ == "prt"), None)
-
-
-def is_negated(token: Token) -> bool:
-    return any(c.dep_ == "neg" for c in token.children)
 
 
 def is_infinitive(verb: Token) -> bool:

@@ -10,63 +10,37 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.context import doc_context
 from kg.extraction.spans import ent_at, is_infinitive
+from kg.extraction.vocab import (
+    CONDITIONAL_MARKS,
+    EMBEDDED_CLAUSE_DEPS,
+    FUTURE_AUX,
+    GENERIC_SUBJECTS,
+    HYPOTHETICAL_AUX,
+    LOCATION_PREPS,
+    NEGATION_WORDS,
+    NOBODY,
+    OPEN_QUOTES,
+    PLACE_LABELS,
+    WH_TAGS,
+)
+from kg.extraction.words import (
+    DEMAND_VERBS,
+    INTENT_NOUNS,
+    INTENT_WORDS,
+    NEGATING_VERBS,
+    PASSIVE_REPORT_VERBS,
+    RAISING_ADJECTIVES,
+    REPORTED_ADVERBS,
+    REPORT_NOUNS,
+    REQUEST_CLAUSE_VERBS,
+    REQUEST_NOUNS,
+    REQUEST_PREP_VERBS,
+    REQUEST_VERBS,
+    SOURCE_NOUNS,
+    SPEECH_VERBS,
+)
 
 MODALITIES = ("asserted", "reported", "intended", "hypothetical", "requested")
-
-_NEG_WORDS = frozenset({"not", "n't", "never", "no", "nor", "neither", "nt"})
-# Verbs whose complement did not (or will not) happen: "refused to meet", "failed to reach".
-_NEG_GOVERNORS = frozenset({"refuse", "decline", "fail", "neglect", "refrain", "avoid", "deny",
-                            "cease", "stop"})
-# Subjects that name no one in particular ("whoever breaks the truce", "anyone who attacks",
-# "no one was shot"): a generic condition, or nobody, did the act.
-_GENERIC_SUBJECTS = frozenset({"whoever", "whomever", "anyone", "anybody", "whatever", "whichever"})
-_NOBODY = frozenset({"nobody", "none", "noone"})
-_WH_TAGS = frozenset({"WP", "WDT", "WRB", "WP$"})
-_HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should", "'d"})
-# the future of an actor's own act is an intent, as CAMEO codes "X will provide aid"
-_FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
-_CONDITIONAL_MARKS = frozenset({"if", "unless", "whether"})
-_REPORTED_ADVERBS = frozenset({"reportedly", "allegedly", "purportedly", "reputedly",
-                               "supposedly", "apparently", "ostensibly"})
-# Communication verbs: their clausal complement is reported by their subject.
-_SAY = frozenset({"say", "tell", "report", "claim", "allege", "state", "announce", "add",
-                  "write", "note", "mention", "indicate", "suggest", "confirm", "insist",
-                  "explain", "argue", "declare", "stress", "emphasise", "emphasize", "tweet",
-                  "post", "acknowledge", "admit", "deny", "warn", "reveal", "disclose",
-                  "assert", "contend", "maintain", "testify", "recount", "quote", "reiterate",
-                  "remark", "comment", "predict", "estimate"})
-# Passive "X is said/believed to ..." reports without naming the source.
-_PASSIVE_REPORT = _SAY | frozenset({"believe", "think", "understand", "rumour", "rumor",
-                                    "expect", "know", "see", "consider", "fear"})
-# (an attempt is an act: "tried to assassinate X" is coded as the assassination)
-_INTENT = frozenset({"vow", "swear", "promise", "pledge", "threaten", "plan", "intend", "aim", "want",
-                     "wish", "seek", "hope", "prepare", "agree", "offer", "decide", "resolve",
-                     "commit", "propose", "mean", "expect", "vote",
-                     "eager", "ready", "willing", "determined", "keen", "prepared", "set",
-                     "poised", "likely", "due"})
-# verbs that say their complement is intended ("vowed to fight"): the complement is the act
-INTENT_LEMMAS = _INTENT
-_REQUEST = frozenset({"urge", "ask", "request", "appeal", "implore", "beg", "press", "advise",
-                      "encourage", "instruct", "order", "tell", "invite", "push", "pressure",
-                      "pressurise", "pressurize", "demand", "insist", "exhort", "command",
-                      "direct", "persuade", "lobby", "petition", "recommend"})
-# "called on/upon X to", "appealed to X to": the request verb needs its preposition.
-_REQUEST_WITH_PREP = frozenset({"call", "appeal", "plead", "press"})
-_REPORT_NOUNS = frozenset({"report", "claim", "allegation", "rumour", "rumor", "speculation",
-                           "account", "story", "reporting"})
-_INTENT_NOUNS = frozenset({"plan", "pledge", "promise", "vow", "threat", "intention", "intent",
-                           "bid", "offer", "proposal", "desire", "willingness", "interest",
-                           "readiness", "wish", "goal", "aim", "commitment", "hope", "effort",
-                           "preparation"})
-_REQUEST_NOUNS = frozenset({"call", "appeal", "request", "demand", "plea", "ultimatum"})
-_SOURCE_NOUNS = frozenset({"report", "statement", "article", "story", "interview", "analysis",
-                           "investigation", "study", "survey", "account", "briefing"})
-_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-_PLACE_PREPS = frozenset({"in", "at", "near", "over", "inside", "outside", "across", "around",
-                          "throughout", "within", "off", "along", "beside"})
-_CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "parataxis", "csubj",
-                          "pcomp"})
-_OPEN_QUOTES = {"“": "”", "‘": "’", "«": "»", '"': '"', "``": "''"}
 
 
 # ---------------------------------------------------------------- clause structure
@@ -104,7 +78,7 @@ def in_clause(token: Token, head: Token) -> bool:
 
 def _embeds_clause(child: Token) -> bool:
     """A child that starts a clause of its own, which ``clause_tokens`` leaves out."""
-    return child.dep_ in _CLAUSE_DEPS or (child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"))
+    return child.dep_ in EMBEDDED_CLAUSE_DEPS or (child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"))
 
 
 def _noun_chain(trigger: Token):
@@ -129,7 +103,7 @@ def stance(trigger: Token) -> tuple[bool, str]:
         >>> # "Trump urged Putin not to escalate": (True, "requested") for "escalate"
     """
     head = clause_head(trigger)
-    negated = _negated(trigger) or _nobody(head)
+    negated = is_negated(trigger)
     if _question(head) or _generic(head):
         return negated, "hypothetical"  # asked or supposed, not asserted
     return negated, _modality(trigger)
@@ -140,22 +114,22 @@ def _subjects(head: Token) -> list[Token]:
     out = []
     for c in head.children:
         if c.dep_ in ("nsubj", "nsubjpass", "csubj"):
-            out.append(head.head if c.tag_ in _WH_TAGS and head.dep_ == "relcl" else c)
+            out.append(head.head if c.tag_ in WH_TAGS and head.dep_ == "relcl" else c)
     return out
 
 
 def _nobody(head: Token) -> bool:
     """"No one was shot", "nobody attacked": the subject says the act did not happen."""
-    return any(s.lower_ in _NOBODY or (s.lower_ == "one" and any(
+    return any(s.lower_ in NOBODY or (s.lower_ == "one" and any(
         c.lower_ == "no" for c in s.children)) for s in _subjects(head))
 
 
 def _generic(head: Token) -> bool:
     """The subject is anyone at all ("whoever breaks the truce will face consequences")."""
     for s in _subjects(head):
-        if s.lower_ in _GENERIC_SUBJECTS:
+        if s.lower_ in GENERIC_SUBJECTS:
             return True
-        if s.dep_ == "csubj" and any(c.lower_ in _GENERIC_SUBJECTS for c in s.children):
+        if s.dep_ == "csubj" and any(c.lower_ in GENERIC_SUBJECTS for c in s.children):
             return True
     return False
 
@@ -169,7 +143,7 @@ def _question(head: Token) -> bool:
     subjects = [c.i for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
     if any(c.dep_ in ("aux", "auxpass") and subjects and c.i < min(subjects) for c in head.children):
         return True
-    return any(t.tag_ in _WH_TAGS and t.i < head.i and t.dep_ != "mark" for t in head.subtree)
+    return any(t.tag_ in WH_TAGS and t.i < head.i and t.dep_ != "mark" for t in head.subtree)
 
 
 def _has_negation(tok: Token) -> bool:
@@ -180,14 +154,26 @@ def _has_negation(tok: Token) -> bool:
         if child.dep_ == "preconj" and child.lower_ == "neither":
             return True
         low = child.lower_
-        if child.dep_ == "neg" or (child.dep_ in ("advmod", "det") and low in _NEG_WORDS):
+        if child.dep_ == "neg" or (child.dep_ in ("advmod", "det") and low in NEGATION_WORDS):
             return True
-        if child.dep_ == "advmod" and any(g.lower_ in _NEG_WORDS for g in child.children):
+        if child.dep_ == "advmod" and any(g.lower_ in NEGATION_WORDS for g in child.children):
             return True  # "no longer", "not any more"
     return False
 
 
-def _negated(trigger: Token) -> bool:
+def is_negated(trigger: Token) -> bool:
+    """Whether the act of a verb or event-noun trigger is said not to happen: the one test
+    of negation, which every frame and event reads.
+
+    A negation on the trigger noun ("no talks", "without consultation") or on its clause's
+    verb ("did not meet", "never attacked", "no longer supports"), shared by a bare conjunct
+    ("did not meet or call"), on the copula of a raising adjective ("is not ready to sign"),
+    or a subject that is nobody ("no one was shot"); a verb that says its complement did not
+    happen turns it over ("refused to meet" is negated, "did not refuse to meet" is not).
+
+    Example:
+        >>> # "Russia did not attack Kyiv": True for "attack"
+    """
     negated = False
     if trigger.pos_ not in ("VERB", "AUX"):
         negated = _has_negation(trigger) or trigger.head.lower_ == "without"
@@ -196,10 +182,12 @@ def _negated(trigger: Token) -> bool:
     if head.dep_ == "conj" and not negated and _bare(head, "neg") and head.tag_ == head.head.tag_:
         negated = _has_negation(head.head)  # "did not meet or call"
     gov = _governor(head)
-    if gov is not None and gov.lemma_.lower() in _NEG_GOVERNORS:
+    if gov is not None and gov.dep_ == "acomp" and gov.lower_ in RAISING_ADJECTIVES:
+        negated = negated or _has_negation(gov.head)  # "is not about to sign"
+    if gov is not None and gov.lemma_.lower() in NEGATING_VERBS:
         # "did not refuse to meet" cancels out
         negated = negated != (not _has_negation(gov))
-    return negated
+    return negated or _nobody(head)
 
 
 def _bare(conj: Token, *deps: str) -> bool:
@@ -222,25 +210,21 @@ def _governor(head: Token) -> Token | None:
 def _own_modality(tok: Token) -> str | None:
     for child in tok.children:
         low = child.lower_
-        if child.dep_ in ("aux", "auxpass") and low in _HYPOTHETICAL_AUX:
+        if child.dep_ in ("aux", "auxpass") and low in HYPOTHETICAL_AUX:
             if low in ("would", "'d") and _reported_future(tok):
                 return "intended"  # "they said they would blockade Paris": "we will" reported
             return "hypothetical"
-        if child.dep_ == "aux" and low in _FUTURE_AUX:
+        if child.dep_ == "aux" and low in FUTURE_AUX:
             return "intended"
         if child.dep_ == "aux" and low == "must":
             return "requested"
-        if child.dep_ == "mark" and low in _CONDITIONAL_MARKS:
+        if child.dep_ == "mark" and low in CONDITIONAL_MARKS:
             return "hypothetical"
-        if child.dep_ == "advmod" and low in _REPORTED_ADVERBS:
+        if child.dep_ == "advmod" and low in REPORTED_ADVERBS:
             return "reported"
         if child.dep_ == "prep" and low == "according":
             return "reported"
     return None
-
-
-# words that make a request a demand (CAMEO 10) rather than an appeal (02)
-_DEMAND = frozenset({"demand", "insist", "order", "require"})
 
 
 def demanded(trigger: Token) -> bool:
@@ -253,7 +237,7 @@ def demanded(trigger: Token) -> bool:
         if tok.head is tok:
             return False
         tok = tok.head
-        if tok.lemma_.lower() in _DEMAND:
+        if tok.lemma_.lower() in DEMAND_VERBS:
             return True
         if tok.pos_ in ("VERB", "AUX"):
             return False
@@ -265,9 +249,9 @@ def _reported_future(tok: Token) -> bool:
     conditional: the future of indirect speech ("said they would withdraw")."""
     # the speaker's own plan: the reported subject is a pronoun ("they", "it"), not a third party
     # whose future the speaker predicts ("officials said Russia would attack")
-    return (tok.dep_ == "ccomp" and tok.head.lemma_.lower() in _SAY
+    return (tok.dep_ == "ccomp" and tok.head.lemma_.lower() in SPEECH_VERBS
             and any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PRON" for c in tok.children)
-            and not any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in tok.children))
+            and not any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in tok.children))
 
 
 def _governed_modality(tok: Token, parent: Token) -> str | None:
@@ -275,23 +259,22 @@ def _governed_modality(tok: Token, parent: Token) -> str | None:
     lem = parent.lemma_.lower()
     dep = tok.dep_
     if dep in ("xcomp", "ccomp"):
-        if lem in _REQUEST and (dep == "xcomp" or lem in ("demand", "insist", "urge", "ask",
-                                                            "request", "recommend")):
+        if lem in REQUEST_VERBS and (dep == "xcomp" or lem in REQUEST_CLAUSE_VERBS):
             return "requested"
-        if lem in _REQUEST_WITH_PREP and any(
+        if lem in REQUEST_PREP_VERBS and any(
                 c.dep_ in ("prep", "prt") and c.lower_ in ("on", "upon", "to", "for", "with")
                 for c in parent.children):
             return "requested"
-        if dep == "xcomp" and lem in _INTENT:
+        if dep == "xcomp" and lem in INTENT_WORDS:
             return "intended"
-        if dep == "xcomp" and lem in _PASSIVE_REPORT and any(
+        if dep == "xcomp" and lem in PASSIVE_REPORT_VERBS and any(
                 c.dep_ in ("auxpass", "nsubjpass") for c in parent.children):
             return "reported"
-        if dep == "ccomp" and lem in _SAY:
+        if dep == "ccomp" and lem in SPEECH_VERBS:
             return "reported"
-    if dep == "pcomp" and parent.dep_ == "prep" and parent.head.lemma_.lower() in _INTENT:
+    if dep == "pcomp" and parent.dep_ == "prep" and parent.head.lemma_.lower() in INTENT_WORDS:
         return "intended"  # "committed to ending", "aimed at reaching"
-    if dep == "advcl" and lem in _INTENT and is_infinitive(tok):
+    if dep == "advcl" and lem in INTENT_WORDS and is_infinitive(tok):
         return "intended"  # the parse reads some intent complements as purpose clauses
     if dep in ("acl", "relcl", "xcomp") and parent.pos_ in ("NOUN", "PROPN"):
         return _noun_modality(parent)
@@ -300,11 +283,11 @@ def _governed_modality(tok: Token, parent: Token) -> str | None:
 
 def _noun_modality(noun: Token) -> str | None:
     lem = noun.lemma_.lower()
-    if lem in _REPORT_NOUNS:
+    if lem in REPORT_NOUNS:
         return "reported"
-    if lem in _INTENT_NOUNS:
+    if lem in INTENT_NOUNS:
         return "intended"
-    if lem in _REQUEST_NOUNS:
+    if lem in REQUEST_NOUNS:
         return "requested"
     return None
 
@@ -313,12 +296,12 @@ def _modality(trigger: Token) -> str:
     if trigger.pos_ not in ("VERB", "AUX"):
         for tok, parent in _noun_chain(trigger):
             plem = parent.lemma_.lower()
-            if tok.dep_ == "dobj" and plem in _INTENT:
+            if tok.dep_ == "dobj" and plem in INTENT_WORDS:
                 return "intended"  # "preparing a counteroffensive"
-            if tok.dep_ == "dobj" and plem in _REQUEST:
+            if tok.dep_ == "dobj" and plem in REQUEST_VERBS:
                 return "requested"  # "demanded a ceasefire"
             if tok.dep_ == "pobj" and plem == "for" and (
-                    parent.head.lemma_.lower() in _REQUEST | _REQUEST_WITH_PREP):
+                    parent.head.lemma_.lower() in REQUEST_VERBS | REQUEST_PREP_VERBS):
                 return "requested"  # "called for talks"
             if parent.pos_ in ("NOUN", "PROPN"):
                 found = _noun_modality(parent)  # "reports of a call", "plans for an attack"
@@ -357,14 +340,14 @@ def attribution(trigger: Token) -> Span | None:
                 pobj = _pobj(child, "to")
                 if pobj is not None:
                     return _source_span(pobj)
-            if child.dep_ == "parataxis" and child.lemma_.lower() in _SAY:
+            if child.dep_ == "parataxis" and child.lemma_.lower() in SPEECH_VERBS:
                 speaker = _speaker(child)  # "Russia attacked Kyiv, officials said"
                 if speaker is not None:
                     return speaker
         parent = node.head
         if parent.i == node.i:
             break
-        if node.dep_ in ("ccomp", "parataxis") and parent.lemma_.lower() in _SAY:
+        if node.dep_ in ("ccomp", "parataxis") and parent.lemma_.lower() in SPEECH_VERBS:
             speaker = _speaker(parent)
             if speaker is not None:
                 return speaker
@@ -410,7 +393,7 @@ def _speaker(verb: Token) -> Span | None:
 def _source_span(tok: Token) -> Span:
     """The name of a source: the Post in "a report by The Washington Post" / "the Post report"."""
     doc = tok.doc
-    if tok.lemma_.lower() in _SOURCE_NOUNS:
+    if tok.lemma_.lower() in SOURCE_NOUNS:
         for child in tok.children:
             if child.dep_ == "prep" and child.lower_ in ("by", "from", "of", "in"):
                 pobj = _pobj(child)
@@ -445,8 +428,8 @@ def quote_spans(doc: Doc) -> list[tuple[int, int]]:
             if _is_direct_quote(doc, opened + 1, tok.i):
                 spans.append((opened + 1, tok.i))
             closer = None
-        elif closer is None and text in _OPEN_QUOTES:
-            closer, opened = _OPEN_QUOTES[text], tok.i
+        elif closer is None and text in OPEN_QUOTES:
+            closer, opened = OPEN_QUOTES[text], tok.i
     return spans
 
 
@@ -477,7 +460,7 @@ def _quote_speaker(doc: Doc, start: int, end: int) -> Span | None:
             continue
         sent = doc[edge].sent
         for tok in sent:
-            if start - 1 <= tok.i <= end or tok.lemma_.lower() not in _SAY:
+            if start - 1 <= tok.i <= end or tok.lemma_.lower() not in SPEECH_VERBS:
                 continue
             distance = (start - 1 - tok.i) if tok.i < start else (tok.i - end)
             candidates.append((distance, tok))
@@ -509,7 +492,7 @@ def location(trigger: Token) -> Span | None:
                 pobj = _pobj(child)
                 if pobj is None:
                     continue
-                if child.lower_ in _PLACE_PREPS:
+                if child.lower_ in LOCATION_PREPS:
                     place = _place_span(pobj)
                     if place is not None:
                         return place
@@ -525,17 +508,17 @@ def _place_span(pobj: Token) -> Span | None:
     doc = pobj.doc
     if pobj.ent_type_ == "DATE":
         return None
-    if pobj.ent_type_ in _PLACE_LABELS:
+    if pobj.ent_type_ in PLACE_LABELS:
         return _entity_span(pobj)
     lefts = [t for t in pobj.lefts if t.dep_ in ("poss", "compound", "amod", "nmod")]
     if lefts:
         start = min(t.left_edge.i for t in lefts)
         span = doc[start: pobj.i + 1]
-        if any(t.ent_type_ in _PLACE_LABELS for t in span):
+        if any(t.ent_type_ in PLACE_LABELS for t in span):
             return span  # "Russia's Kursk region"
     for child in pobj.children:
         if child.dep_ == "prep" and child.lower_ == "of":  # "the city of Kharkiv"
             inner = _pobj(child)
-            if inner is not None and inner.ent_type_ in _PLACE_LABELS:
+            if inner is not None and inner.ent_type_ in PLACE_LABELS:
                 return _entity_span(inner)
     return None

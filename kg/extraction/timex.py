@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.extraction.context import AlignedDates, doc_context
 from kg.extraction.spans import doc_ents, doc_table, sentence_bounds
 from kg.extraction.stance import clause_head, in_clause
+from kg.extraction.vocab import BOUND_PREPS, NOUN_ADJUNCT_DEPS
 
 __all__ = ["TimeExpr", "find_dates", "date_for", "resolve"]
 
@@ -367,12 +368,6 @@ def date_for(trigger: Token, dates: list[TimeExpr]) -> TimeExpr | None:
         if group:
             return min(group, key=lambda d: min(abs(d.start - where), abs(d.end - where)))
     return None
-
-
-# Prepositions that bound a time instead of placing an act in it.
-BOUND_PREPS = frozenset({"since", "until", "till"})
-# A noun in these places is an adjunct or a participant of its clause, with dates of its own.
-NOUN_ADJUNCT_DEPS = frozenset({"pobj", "nsubj", "nsubjpass"})
 
 
 def _governing(head: Token) -> set[int]:

@@ -203,7 +203,11 @@ def test_default_output_keeps_statement_as_plain_relation(default_extractor):
     by_lemma = {e.lemma: e for e in x.events}
     assert by_lemma["say"].cameo is None  # the reported deal is the event
     assert by_lemma["say"].object.text.startswith("Ghana signed")  # the line stays (open-IE)
-    assert [e.cameo for e in x.events if e.cameo] == ["057"]
+    # a deal is symmetric: the open output reads it both ways, the partner's side marked
+    coded = [(e.subject.text, e.object.text, e.cameo, e.pattern) for e in x.events if e.cameo]
+    assert [c[2] for c in coded] == ["057", "057"]
+    assert {c[:2] for c in coded} == {("Ghana", "the World Bank"), ("the World Bank", "Ghana")}
+    assert [c[3] for c in coded if c[0] == "the World Bank"] == ["nominal-mutual"]
 
 
 def test_statement_without_coded_content_stays_a_statement(default_extractor):

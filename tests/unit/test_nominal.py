@@ -22,8 +22,9 @@ def _table(word: str) -> str:
 @pytest.mark.parametrize("word,expected", [
     # light verb + event noun + prepositional target: the agent is the verb's subject
     ("offensive", [("The army", "launched an offensive against", "the rebels", "attack", "light-verb")]),
-    # "talks between X and Y": the members are the parties
-    ("talks", [("Israel", "hosted talks between", "Hamas", "talk", "nominal-between")]),
+    # "talks between X and Y": the members are the parties, each with the other
+    ("talks", [("Israel", "hosted talks between", "Hamas", "talk", "nominal-between"),
+               ("Hamas", "hosted talks between", "Israel", "talk", "nominal-between")]),
     # possessive agent, "of" target
     ("annexation", [("Turkey", "annexation of", "the region", "annex", "nominal")]),
     # no event noun: nothing
@@ -83,18 +84,124 @@ def test_frames_around_event_nouns(table_doc, lexicon, table, expected):
     assert got == expected
 
 
-def test_lexicon_rows_are_validated(tmp_path):
+HEADER = "id\tnoun\tlemma\tagent_preps\ttarget_preps\tsymmetric\tevent\n"
+
+
+@pytest.mark.parametrize("rows, problem", [
+    ("N1\tattack\tattack\tby\ton\tno\tattack.n\nN2\tattack\tstrike\tby\ton\tno\tattack.n\n",
+     r"nominal.tsv:3 \[N2\]: duplicate noun 'attack'"),
+    ("N1\tcall\tcall\tby\twith\tmaybe\tcall.n\n", r"nominal.tsv:2 \[N1\]: symmetric must be yes or no"),
+    ("N1\t\tcall\tby\twith\tyes\tcall.n\n", r"nominal.tsv:2 \[N1\]: id, noun and lemma are required"),
+    # the event column names the events.tsv row that codes the noun, and nothing else
+    ("N1\tcall\tcall\tby\twith\tyes\tvisit.n\n",
+     r"nominal.tsv:2 \[N1\]: event 'visit.n' for 'call', but events.tsv codes it as 'call.n'"),
+    ("N1\tcall\tcall\tby\twith\tyes\t\n",
+     r"nominal.tsv:2 \[N1\]: event '' for 'call', but events.tsv codes it as 'call.n'"),
+    ("N1\tphone call\tcall\tby\twith\tyes\tcall.n\n",
+     r"event 'call.n' for 'phone call', but events.tsv codes it as 'phone-call.n'"),
+    ("N1\tpresence\tdeploy\tof\tin\tno\tdeployment.n\n",
+     r"event 'deployment.n' for 'presence', but events.tsv does not code it"),
+])
+def test_lexicon_rows_are_validated(tmp_path, rows, problem):
     bad = tmp_path / "nominal.tsv"
-    bad.write_text("id\tnoun\tlemma\tagent_preps\ttarget_preps\tsymmetric\n"
-                   "N1\tattack\tattack\tby\ton\tno\nN2\tattack\tstrike\tby\ton\tno\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"nominal.tsv:3 \[N2\]: duplicate noun 'attack'"):
+    bad.write_text(HEADER + rows, encoding="utf-8")
+    with pytest.raises(DataError, match=problem):
         load_nominal_lexicon(bad)
-    bad.write_text("id\tnoun\tlemma\tagent_preps\ttarget_preps\tsymmetric\nN1\tcall\tcall\tby\twith\tmaybe\n",
+
+
+def test_a_table_without_the_event_column_is_refused(tmp_path):
+    bad = tmp_path / "nominal.tsv"
+    bad.write_text("id\tnoun\tlemma\tagent_preps\ttarget_preps\tsymmetric\nN1\tcall\tcall\tby\twith\tyes\n",
                    encoding="utf-8")
-    with pytest.raises(DataError, match="symmetric must be yes or no"):
+    with pytest.raises(DataError, match=r"nominal.tsv:1: missing column\(s\) event"):
         load_nominal_lexicon(bad)
 
 
 def test_shipped_lexicon_loads(lexicon):
-    assert lexicon["annexation"].lemma == "annex"
-    assert "between" not in lexicon["call"].target_preps and lexicon["call"].symmetric
+    (annexation,) = lexicon["annexation"]
+    assert annexation.lemma == "annex" and annexation.event == "annexation.n"
+    call = lexicon["call"]
+    # longest first: "phone call" is tried before "call"
+    assert [e.noun for e in call] == ["phone call", "call"]
+    assert all("between" not in e.target_preps and e.symmetric for e in call)
+    assert [e.noun for e in lexicon["strike"]][-1] == "strike"
+    assert lexicon["presence"][0].event is None  # an uncoded relation
+
+
+PHONE_CALL = """
+Biden Biden PROPN NNP 3 poss B-PERSON
+'s 's PART POS -1 case O
+phone phone NOUN NN 1 compound O
+call call NOUN NN 0 ROOT O
+with with ADP IN -1 prep O
+Xi Xi PROPN NNP -1 pobj B-PERSON
+"""
+HUNGER_STRIKE = """
+Prisoners prisoner NOUN NNS 1 nsubj O
+began begin VERB VBD 0 ROOT O
+a a DET DT 2 det O
+hunger hunger NOUN NN 1 compound O
+strike strike NOUN NN -3 dobj O
+against against ADP IN -1 prep O
+Tehran Tehran PROPN NNP -1 pobj B-GPE
+. . PUNCT . -6 punct O
+"""
+DRONE_AT = """
+Russia Russia PROPN NNP 3 poss B-GPE
+'s 's PART POS -1 case O
+drone drone NOUN NN 1 compound O
+attack attack NOUN NN 0 ROOT O
+at at ADP IN -1 prep O
+Odesa Odesa PROPN NNP -1 pobj B-GPE
+"""
+# "drone" is not attached to "attack" here: no phrase, the one-word row applies
+DRONE_LOOSE = """
+Russia Russia PROPN NNP 3 poss B-GPE
+'s 's PART POS -1 case O
+drone drone NOUN NN -2 dep O
+attack attack NOUN NN 0 ROOT O
+at at ADP IN -1 prep O
+Odesa Odesa PROPN NNP -1 pobj B-GPE
+"""
+MEETING_WITH = """
+Modi Modi PROPN NNP 2 poss B-PERSON
+'s 's PART POS -1 case O
+meeting meeting NOUN NN 0 ROOT O
+with with ADP IN -1 prep O
+Albanese Albanese PROPN NNP -1 pobj B-PERSON
+"""
+VISIT_TO = """
+Modi Modi PROPN NNP 2 poss B-PERSON
+'s 's PART POS -1 case O
+visit visit NOUN NN 0 ROOT O
+to to ADP IN -1 prep O
+Canberra Canberra PROPN NNP -1 pobj B-GPE
+"""
+CALL_TO = """
+Macron Macron PROPN NNP 2 poss B-PERSON
+'s 's PART POS -1 case O
+call call NOUN NN 0 ROOT O
+to to ADP IN -1 prep O
+Scholz Scholz PROPN NNP -1 pobj B-PERSON
+"""
+
+
+@pytest.mark.parametrize("table, expected", [
+    # a multi-word row matches on the lemmas of its words, the last one the head
+    (PHONE_CALL, [("Biden", "call with", "Xi", "call", "nominal"),
+                  ("Xi", "call with", "Biden", "call", "nominal-mutual")]),
+    (HUNGER_STRIKE, [("Prisoners", "began a hunger strike against", "Tehran", "hunger-strike", "light-verb")]),
+    # "drone attack" takes no "at" target where a bare "attack" does
+    (DRONE_AT, []),
+    (DRONE_LOOSE, [("Russia's drone", "attack at", "Odesa", "attack", "nominal")]),
+    # a symmetric noun holds both ways with its partner ...
+    (MEETING_WITH, [("Modi", "meeting with", "Albanese", "meet", "nominal"),
+                    ("Albanese", "meeting with", "Modi", "meet", "nominal-mutual")]),
+    # ... but not with a recipient, and an asymmetric noun keeps its direction
+    (CALL_TO, [("Macron", "call to", "Scholz", "call", "nominal")]),
+    (VISIT_TO, [("Modi", "visit to", "Canberra", "visit", "nominal")]),
+])
+def test_multiword_and_symmetric_rows(table_doc, lexicon, table, expected):
+    doc = table_doc(table)
+    got = [(*describe(f), f.lemma, f.pattern) for f in nominal_frames(doc[:], lexicon)]
+    assert got == expected

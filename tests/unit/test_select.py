@@ -1,9 +1,12 @@
 """Event selection helpers on hand-made events (no model)."""
 
+from dataclasses import replace
+
 import spacy
 from spacy.tokens import Doc
 
 from kg.extraction.arguments import clause_depths
+from kg.extraction.nominal import MUTUAL_PATTERN
 from kg.extraction.select import dedupe, select_events
 from kg.types import Event, Evidence, Mention
 
@@ -72,3 +75,13 @@ def test_clause_depths_skip_reporting_verbs_and_coordination():
     assert depth[doc[1].idx] == 0 and depth[doc[4].idx] == 0   # reported and coordinated acts
     assert depth[doc[8].idx] == 0
     assert depth[doc[2].idx] == 1 and depth[doc[5].idx] == 1   # arguments under one verb
+
+
+def test_the_partner_side_of_a_symmetric_act_is_the_same_event():
+    """ "Ghana's meeting with Togo": the graph reads it both ways, the coded event once, with
+    its subject as source."""
+    meeting = replace(_event(GHANA, TOGO, "meet", 0.6, "040", start=8), pattern="nominal")
+    mutual = replace(meeting, subject=TOGO, object=GHANA, pattern=MUTUAL_PATTERN)
+    picked = select_events([meeting, mutual])
+    assert [(e.subject.text, e.object.text) for e in picked] == [("Ghana", "Togo")]
+    assert len(dedupe([meeting, mutual])) == 2  # open relations keep both

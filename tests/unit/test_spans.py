@@ -6,7 +6,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from kg.extraction.spans import doc_ents, doc_table, ents_in, sentence_bounds, span_text
+from kg.extraction.spans import arg_span, doc_ents, doc_table, ents_in, sentence_bounds, span_text
 
 NLP = spacy.blank("en")
 
@@ -64,3 +64,14 @@ def test_ents_are_read_once(table_doc):
     assert [e.text for e in doc_ents(doc)] == ["Russia", "Kyiv"]
     assert doc_ents(doc) is doc_ents(doc)
     assert [e.text for e in ents_in(doc[1:3])] == ["Kyiv"]
+
+
+def test_an_argument_ends_before_a_line_break(vocab):
+    """A headline's last word hangs a line-break token on it: the phrase stops at the word."""
+    doc = Doc(vocab, words=["talks", "with", "Russia", "\n"], spaces=[True, True, False, False],
+              heads=[0, 0, 1, 2], deps=["ROOT", "prep", "pobj", "dep"],
+              pos=["NOUN", "ADP", "PROPN", "SPACE"])
+    assert doc[3].is_space
+    span = arg_span(doc[2])
+    assert (span.text, span.end) == ("Russia", 3)
+    assert arg_span(doc[0]).text == "talks with Russia"

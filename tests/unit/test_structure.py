@@ -14,8 +14,8 @@ EXTRACTION = KG / "extraction"
 # The modules of kg/extraction in pipeline order, stage by stage (see Extractor.extract_doc):
 # a module imports only modules listed before it, so no stage reaches into a later one.
 STAGES: tuple[tuple[str, ...], ...] = (
-    # per-document caches and token helpers every rule reads
-    ("context", "spans"),
+    # grammar constants and word lists, then per-document caches and token helpers every rule reads
+    ("vocab", "words", "context", "spans"),
     # lexicons loaded once: gazetteer and event types
     ("gazetteer", "events"),
     # entities, observed sentence by sentence before its frames are read
@@ -34,18 +34,6 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("extractor", "__init__"),
 )
 ORDER = {name: n for n, name in enumerate(m for stage in STAGES for m in stage)}
-
-# Imports against the order that wait only for word sets to move to their shared home: each
-# names what it may import. The constants (and ``actorness``, which reads select's actor word
-# sets, so moving it before them would make an import cycle) leave select.py with that move;
-# an entry no import needs any more fails below, so this list only shrinks.
-PENDING: dict[tuple[str, str], frozenset[str]] = {
-    ("arguments", "select"): frozenset({"ACTOR_LABELS", "REPORTING_LEMMAS", "TIME_WORDS"}),
-    ("roles", "select"): frozenset({"ACTOR_LABELS"}),
-    ("coding", "select"): frozenset({"STATEMENT_ROOT"}),
-    ("actors", "select"): frozenset({"actorness"}),
-    ("assembly", "select"): frozenset({"STATEMENT_ROOT"}),
-}
 
 MAX_FUNCTION_LINES = 80
 MAX_CLASS_LINES = 250
@@ -87,18 +75,7 @@ def test_every_extraction_module_has_its_place_in_the_order():
 def test_imports_run_along_the_pipeline(name):
     for imported, names, inside_function in _imports(_modules()[name]):
         assert not inside_function, f"{name} imports {imported} inside a function"
-        if ORDER[imported] < ORDER[name]:
-            continue
-        allowed = PENDING.get((name, imported), frozenset())
-        assert names and names <= allowed, f"{name} imports {sorted(names)} from later {imported}"
-
-
-def test_pending_imports_are_still_needed():
-    edges = {(name, imported): names for name, path in _modules().items()
-             for imported, names, _ in _imports(path)}
-    for (name, imported), allowed in PENDING.items():
-        assert ORDER[imported] > ORDER[name], f"{name} -> {imported} runs along the order: drop it"
-        assert edges.get((name, imported), set()) & allowed, f"{name} no longer imports {imported}"
+        assert ORDER[imported] < ORDER[name], f"{name} imports {sorted(names)} from later {imported}"
 
 
 def _oversized(path: Path) -> list[str]:

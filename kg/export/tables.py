@@ -20,12 +20,12 @@ from rdflib import Dataset
 
 from kg.errors import KGError
 from kg.files import atomic_write
-from kg.export.formats import FORMATS as RDF_FORMATS
 from kg.export.formats import write_graph
 from kg.graph import to_networkx
 from kg.query import sparql
+from kg.syntaxes import WRITTEN
 
-FORMATS = (*RDF_FORMATS, "graphml", "csv", "geojson")
+FORMATS = (*WRITTEN, "graphml", "csv", "geojson")
 NODE_ATTRIBUTES = ("label", "type", "country", "wikidata")
 EDGE_ATTRIBUTES = ("relation", "label", "date", "date_start", "date_end", "date_precision", "cameo", "confidence",
                    "negated", "modality", "evidence")

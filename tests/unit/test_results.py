@@ -138,3 +138,22 @@ def test_a_target_that_is_none_of_these_is_one_clear_line(tmp_path):
         assert "\n" not in str(caught.value) and str(target) in str(caught.value)
         with pytest.raises(KGError, match=message):
             run_query(target, QUERY)
+
+
+def test_the_command_line_writes_every_format_and_refuses_what_is_not_a_target(capsys, monkeypatch, targets,
+                                                                               endpoint, tmp_path):
+    from tests.e2e.test_cli import run
+
+    for target in every_target(targets, endpoint):
+        code, out, err = run(capsys, monkeypatch, "query", target, QUERY, "--format", "xml")
+        assert code == 0, err
+        assert ET.fromstring(out).tag == "{http://www.w3.org/2005/sparql-results#}sparql"
+    code, out, err = run(capsys, monkeypatch, "query", targets["file"], QUERY, "--format", "yaml")
+    assert code == 1 and "unknown --format 'yaml' (table, json, xml, csv, tsv)" in err
+    other = tmp_path / "notes.docx"
+    other.write_text("not RDF")
+    code, out, err = run(capsys, monkeypatch, "query", other, QUERY)
+    assert code == 1 and err.count("\n") == 1
+    assert "neither a store directory nor an RDF file" in err and str(other) in err
+    code, out, err = run(capsys, monkeypatch, "export", targets["file"], "--format", "nt")
+    assert code == 0 and out.count(" .\n") == len(OBJECTS)

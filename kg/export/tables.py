@@ -38,6 +38,18 @@ EVENT_COLUMNS = (
     "place", "latitude", "longitude",
 )
 
+# what an event (or its document) may carry, read inside the event's own graph, in this order
+_EVENT_OPTIONALS = (
+    "?event kg:date ?d", "?event kg:dateStart ?start", "?event kg:dateEnd ?end",
+    "?event kg:datePrecision ?precision", "?event kg:actor ?a . OPTIONAL { ?a rdfs:label ?aLabel }",
+    "?event kg:actorText ?aText", "?event kg:target ?t . OPTIONAL { ?t rdfs:label ?tLabel }",
+    "?event kg:targetText ?tText", "?event kg:cameoCode ?code", "?event kg:plover ?p", "?event kg:goldstein ?gs",
+    "?event kg:negated ?neg", "?event kg:modality ?mod", "?event kg:attributedTo ?by . ?by rdfs:label ?byLabel",
+    "?event kg:attributionText ?byText", "?event kg:confidence ?conf", "?event kg:evidence ?text",
+    "?event kg:sentenceIndex ?index", "?doc kg:title ?title", "?doc kg:url ?url",
+    "?event kg:locationText ?placeText",
+)
+
 # Each event's details and labels are read inside its own document graph (GRAPH ?g), which
 # holds the labels of every entity it mentions; a country is looked up over the union when
 # the document does not carry its label. GROUP BY keeps one row per event whatever repeats.
@@ -58,27 +70,7 @@ SELECT ?event (SAMPLE(?d) AS ?date) (SAMPLE(?start) AS ?date_start) (SAMPLE(?end
 WHERE {
   GRAPH ?g {
     ?event a {cls} ; kg:lemma ?lemma ; kg:document ?doc .
-    OPTIONAL { ?event kg:date ?d }
-    OPTIONAL { ?event kg:dateStart ?start }
-    OPTIONAL { ?event kg:dateEnd ?end }
-    OPTIONAL { ?event kg:datePrecision ?precision }
-    OPTIONAL { ?event kg:actor ?a . OPTIONAL { ?a rdfs:label ?aLabel } }
-    OPTIONAL { ?event kg:actorText ?aText }
-    OPTIONAL { ?event kg:target ?t . OPTIONAL { ?t rdfs:label ?tLabel } }
-    OPTIONAL { ?event kg:targetText ?tText }
-    OPTIONAL { ?event kg:cameoCode ?code }
-    OPTIONAL { ?event kg:plover ?p }
-    OPTIONAL { ?event kg:goldstein ?gs }
-    OPTIONAL { ?event kg:negated ?neg }
-    OPTIONAL { ?event kg:modality ?mod }
-    OPTIONAL { ?event kg:attributedTo ?by . ?by rdfs:label ?byLabel }
-    OPTIONAL { ?event kg:attributionText ?byText }
-    OPTIONAL { ?event kg:confidence ?conf }
-    OPTIONAL { ?event kg:evidence ?text }
-    OPTIONAL { ?event kg:sentenceIndex ?index }
-    OPTIONAL { ?doc kg:title ?title }
-    OPTIONAL { ?doc kg:url ?url }
-    OPTIONAL { ?event kg:locationText ?placeText }
+{optionals}
   }
   OPTIONAL { ?event kg:location ?at . OPTIONAL { ?at rdfs:label ?placeLabel }
              OPTIONAL { ?at geo:lat ?lat ; geo:long ?long } }
@@ -91,7 +83,7 @@ WHERE {
 }
 GROUP BY ?event
 ORDER BY (!BOUND(?date_start)) ?date_start ?date_end ?document ?sentence_index ?event
-"""
+""".replace("{optionals}", "\n".join(f"    OPTIONAL {{ {pattern} }}" for pattern in _EVENT_OPTIONALS))
 
 
 def _rdf_view(store: Any) -> Any:

@@ -148,19 +148,24 @@ def open_target(spec: str | Path = "memory", *, read_only: bool = False, create:
         is_file = path.is_file()
     except OSError as exc:  # a name too long, a loop of links
         raise StoreError(f"{text[:80]}…: cannot read: {exc.strerror or exc}") from None
-    if is_file or (not path.exists() and rdf_format(path.suffix or "-") is not None):
-        if not read_only:
-            raise StoreError(f"{path}: is a file: an RDF file opens read-only (loaded into memory); "
-                             "give a store directory to write to")
-        if not is_file:
-            raise StoreError(f"{path}: no such RDF file")
-        if rdf_format(path.suffix or "-") is None:
-            raise InputError(str(path), f"neither a store directory nor an RDF file (.{', .'.join(READ_EXTENSIONS)}) "
-                                        "nor an endpoint URL")
-        local = ox.Store()
-        _load_local(local, path, None, None, workers=1)
-        return local
+    if is_file or (not path.exists() and rdf_format(path.suffix) is not None):
+        return _rdf_file(path, is_file, read_only)
     return _open_oxigraph(path, read_only, create)
+
+
+def _rdf_file(path: Path, exists: bool, read_only: bool) -> ox.Store:
+    """An RDF file read into a new in-memory store; refused where a store is to be written to."""
+    if exists and rdf_format(path.suffix) is None:
+        raise InputError(str(path), f"neither a store directory nor an RDF file (.{', .'.join(READ_EXTENSIONS)}) "
+                                    "nor an endpoint URL")
+    if not read_only:
+        raise StoreError(f"{path}: is a file: an RDF file opens read-only (read into memory); "
+                         "give a store directory to write to")
+    if not exists:
+        raise StoreError(f"{path}: no such RDF file")
+    local = ox.Store()
+    _load_local(local, path, None, None, workers=1)
+    return local
 
 
 def open_store(spec: str | Path = "memory", *, read_only: bool = False, create: bool = True) -> Dataset:

@@ -457,8 +457,10 @@ def test_result_writers_escape_and_type_terms():
     assert "<uri>http://e/a&amp;b</uri>" in xml and 'xml:lang="en"' in xml and 'name="missing"' in xml
     literal = ET.fromstring(xml).find(".//{http://www.w3.org/2005/sparql-results#}literal")
     assert literal.text == 'say "hi"\tnow\ufffd'  # XML 1.0 cannot hold U+0000
-    assert written([row], ox.QueryResultsFormat.CSV)[0].decode().split("\r\n")[1] == 'http://e/a&b,"say ""hi""\tnow\x00",3,'
-    assert written([row], ox.QueryResultsFormat.TSV)[0].decode().splitlines()[1] == '<http://e/a&b>\t"say \\"hi\\"\\tnow\x00"@en\t3\t'
+    csv_line = written([row], ox.QueryResultsFormat.CSV)[0].decode().split("\r\n")[1]
+    assert csv_line == 'http://e/a&b,"say ""hi""\tnow\x00",3,'
+    tsv_line = written([row], ox.QueryResultsFormat.TSV)[0].decode().splitlines()[1]
+    assert tsv_line == '<http://e/a&b>\t"say \\"hi\\"\\tnow\x00"@en\t3\t'
 
 
 @pytest.mark.parametrize("fmt", [ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.CSV,

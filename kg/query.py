@@ -170,9 +170,13 @@ def sparql(store: Dataset | Graph | ox.Store | str | Path, query: str) -> pd.Dat
         False
     """
     if isinstance(store, (str, Path)):
-        from kg.store import open_store
+        from kg.store import close_store, open_store
 
-        store = open_store(store, read_only=True, create=False)
+        opened = open_store(store, read_only=True, create=False)
+        try:
+            return sparql(opened, query)
+        finally:
+            close_store(opened)  # a directory is free for writers again
     local = to_pyoxigraph(store)
     if local is not None:
         return _ox_query(local, query, _to_python)

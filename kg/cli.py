@@ -233,12 +233,12 @@ def query(
     file: Optional[Path] = typer.Option(None, "--file", "-f", help="Read the query from a .rq file."),
     named: Optional[str] = typer.Option(None, "--named", "-n", help="A named query from kg/queries (see --list)."),
     param: list[str] = typer.Option([], "--param", "-p", help="NAME=VALUE for a named query's $NAME."),
-    fmt: str = typer.Option("table", "--format", help="table, csv, tsv or json."),
+    fmt: str = typer.Option("table", "--format", help="table, json, xml, csv or tsv."),
     list_: bool = typer.Option(False, "--list", help="List the named queries and exit."),
     facts: bool = typer.Option(False, "--facts", help="With --named: every extracted fact, not only coded events."),
 ):
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT) against a store or an RDF file."""
-    from kg.query import list_named_queries, named_query, run_query
+    from kg.query import FORMATS, list_named_queries, named_query, run_query
 
     if list_:
         for name, description in list_named_queries():
@@ -260,8 +260,8 @@ def query(
         text = named_query(named, params, all_facts=facts)
     else:
         text = sparql
-    if fmt not in {"table", "csv", "tsv", "json"}:
-        raise KGError(f"unknown --format {fmt!r} (table, csv, tsv, json)")
+    if fmt not in FORMATS:
+        raise KGError(f"unknown --format {fmt!r} ({', '.join(FORMATS)})")
     result = run_query(target, text, fmt)
     sys.stdout.write(result if result.endswith("\n") else result + "\n")
 
@@ -349,14 +349,9 @@ def export_(
     sys.stdout.flush()
 
 def _open_for_reading(spec: str):
-    """A store directory, `kg build` folder or endpoint read-only; an RDF file loaded into memory."""
-    from kg.store import load_file, open_store
+    """A store directory, `kg build` folder, RDF file (loaded into memory) or endpoint, read-only."""
+    from kg.store import open_store
 
-    path = Path(spec)
-    if not spec.startswith(("http://", "https://")) and path.is_file():
-        graph = open_store("memory")
-        load_file(graph, path)
-        return graph
     return open_store(spec, read_only=True, create=False)
 
 

@@ -7,7 +7,7 @@ are predeclared. This module must not import spaCy or the extractor: ``kg query`
 from __future__ import annotations
 
 import datetime as dt
-import json
+import io
 import re
 from functools import cache
 from pathlib import Path
@@ -17,11 +17,11 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.term import BNode, Literal
 
-from kg.bulk import check_safe
-from kg.errors import DataError, InputError, KGError, QueryError, StoreError
+from kg.errors import DataError, KGError, QueryError, StoreError
 from kg.resources import queries_dir
-from kg.sparql_results import check_nesting, deep_call, one_line, uses_service
-from kg.store import STANDARD_PREFIXES, rdf_format, store_directory, to_pyoxigraph
+from kg.sparql_results import check_nesting, deep_call, one_line, uses_service, write_graph, write_results
+from kg.store import STANDARD_PREFIXES, Endpoint, open_target, to_pyoxigraph
+from kg.syntaxes import GRAPHS_OFFERED, RESULTS, RESULTS_OFFERED, media_type
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,8 +36,8 @@ _INTEGERS = {
     )
 }
 _FLOATS = {_XSD + "decimal", _XSD + "double", _XSD + "float"}
-FORMATS = ("table", "csv", "tsv", "json")
-_TABLE_CELL = 60
+#: what `kg query --format` writes: a table for people, or a SPARQL results format
+FORMATS = ("table", *RESULTS)
 
 
 def _python(datatype: str, lexical: str):
@@ -152,8 +152,12 @@ def _to_python(result) -> pd.DataFrame | bool | Graph:
     return graph
 
 
-def sparql(store: Dataset | Graph | ox.Store, query: str) -> pd.DataFrame | bool | Graph:
+def sparql(store: Dataset | Graph | ox.Store | str | Path, query: str) -> pd.DataFrame | bool | Graph:
     """Run a SPARQL query over the union of the store's graphs.
+
+    Args:
+        store: an open store or graph, or what :func:`kg.store.open_store` opens read-only
+            (a store directory or build folder, an RDF file, an endpoint URL).
 
     Returns:
         SELECT: a DataFrame (columns = variables; literals as str/int/float/bool/date as
@@ -165,6 +169,14 @@ def sparql(store: Dataset | Graph | ox.Store, query: str) -> pd.DataFrame | bool
         >>> sparql(open_store(), "ASK { ?s a kg:Event }")
         False
     """
+    if isinstance(store, (str, Path)):
+        from kg.store import close_store, open_store
+
+        opened = open_store(store, read_only=True, create=False)
+        try:
+            return sparql(opened, query)
+        finally:
+            close_store(opened)  # a directory is free for writers again
     local = to_pyoxigraph(store)
     if local is not None:
         return _ox_query(local, query, _to_python)
@@ -186,59 +198,28 @@ def sparql(store: Dataset | Graph | ox.Store, query: str) -> pd.DataFrame | bool
     return graph
 
 
-# --- the CLI path: straight to pyoxigraph, results serialised by Oxigraph -------------------
+# --- the CLI path: straight to pyoxigraph, results written by pyoxigraph's writers ----------
 
 
-def _local_store(target: Path) -> ox.Store:
-    try:
-        is_dir, is_file = target.is_dir(), target.is_file()
-    except OSError as exc:  # a name too long, a loop of links
-        raise StoreError(f"{str(target)[:80]}…: cannot read: {exc.strerror or exc}") from None
-    if is_dir:
-        target = store_directory(target)
-        if not (target / "CURRENT").is_file():
-            raise StoreError(f"{target}: not an Oxigraph store (nor a `kg build --out` folder)")
-        try:
-            return ox.Store.read_only(str(target))
-        except (OSError, RuntimeError) as exc:
-            raise StoreError(f"{target}: not a readable store: {one_line(exc)}") from exc
-    if not is_file:
-        raise StoreError(f"{target}: no such store directory or RDF file")
-    fmt = rdf_format(target)
-    check_safe(target, fmt)
-    store = ox.Store()
-    try:
-        store.bulk_load(path=str(target), format=fmt)
-    except SyntaxError as exc:
-        raise InputError(str(target), f"not valid {fmt.name}: {exc}") from exc
-    except MemoryError as exc:
-        raise InputError(str(target), f"too large to read: one statement is over the parser's limit ({exc})") from exc
-    except OSError as exc:
-        raise InputError(str(target), f"cannot read: {exc.strerror or exc}") from exc
-    return store
-
-
-def _short(value: str) -> str:
-    for prefix, namespace in STANDARD_PREFIXES.items():
-        if value.startswith(namespace) and len(value) > len(namespace):
-            return f"{prefix}:{value[len(namespace):]}"
-    return value
-
-
-def _cell(value) -> str:
-    if value is None:
+def _cell(term) -> str:
+    """A term in a table cell, in full: an IRI as a prefixed name where a kg prefix fits, a
+    literal as its text (line breaks and tabs as escapes, so a row stays one line)."""
+    if term is None:
         return ""
-    text = _short(value) if isinstance(value, str) and "://" in value else str(value)
-    text = " ".join(text.split())
-    if isinstance(value, bool):
-        text = text.lower()
-    return text if len(text) <= _TABLE_CELL else text[: _TABLE_CELL - 1] + "…"
+    if isinstance(term, ox.NamedNode):
+        for prefix, namespace in STANDARD_PREFIXES.items():
+            if term.value.startswith(namespace) and len(term.value) > len(namespace):
+                return f"{prefix}:{term.value[len(namespace):]}"
+        return term.value
+    if isinstance(term, ox.Literal):
+        return term.value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    return str(term)  # a blank node as _:id, a quoted triple in N-Triples
 
 
-def to_table(columns: list[str], values: list[list]) -> str:
-    """Rows as a plain aligned text table with IRIs shortened to prefixed names."""
-    header = [str(c) for c in columns]
-    rows = [[_cell(v) for v in row] for row in values]
+def to_table(solutions: ox.QuerySolutions) -> str:
+    """SELECT solutions as a plain aligned text table (IRIs as prefixed names, literals in full)."""
+    header = [v.value for v in solutions.variables]
+    rows = [[_cell(solution[i]) for i in range(len(header))] for solution in solutions]
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
@@ -247,48 +228,30 @@ def to_table(columns: list[str], values: list[list]) -> str:
     return "\n".join(lines)
 
 
-_RESULT_FORMATS = {
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-    "json": ox.QueryResultsFormat.JSON,
-}
+def _format(answer, fmt: str) -> str:
+    """Any answer as text: solutions and booleans in a results format (``table`` for people),
+    graphs sorted in Turtle (JSON-LD for ``json``, RDF/XML for ``xml``)."""
+    out = io.BytesIO()
+    if isinstance(answer, ox.QuerySolutions) and fmt == "table":
+        return to_table(answer)
+    if isinstance(answer, (ox.QuerySolutions, ox.QueryBoolean)):
+        write_results(answer, RESULTS.get(fmt, ox.QueryResultsFormat.TSV), out)
+    else:
+        graph = {"json": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}.get(fmt, ox.RdfFormat.TURTLE)
+        write_graph(answer, graph, STANDARD_PREFIXES, out)
+    return out.getvalue().decode("utf-8")
 
 
-def _format_ox(result, fmt: str) -> str:
-    if isinstance(result, ox.QueryBoolean):
-        if fmt == "json":
-            return json.dumps({"head": {}, "boolean": bool(result)})
-        return "true" if result else "false"
-    if isinstance(result, ox.QuerySolutions):
-        if fmt == "table":
-            columns = [v.value for v in result.variables]
-            rows = [[_ox_value(s[i]) for i in range(len(columns))] for s in result]
-            return to_table(columns, rows)
-        return result.serialize(format=_RESULT_FORMATS[fmt]).decode("utf-8")
-    rdf = ox.RdfFormat.JSON_LD if fmt == "json" else ox.RdfFormat.TURTLE
-    triples = sorted(result, key=str)
-    return ox.serialize(triples, format=rdf, prefixes=STANDARD_PREFIXES).decode("utf-8")
+# what kg asks an endpoint for: results it can read back typed (CSV cannot be), then graphs
+_ACCEPT = ", ".join([*(media_type(f) for f in RESULTS_OFFERED if f != ox.QueryResultsFormat.CSV),
+                     *(f"{media_type(f)};q=0.9" for f in GRAPHS_OFFERED)])
 
 
-def _format_remote(result, fmt: str) -> str:
-    if isinstance(result, bool):
-        if fmt == "json":
-            return json.dumps({"head": {}, "boolean": result})
-        return "true" if result else "false"
-    if isinstance(result, Graph):
-        return result.serialize(format="json-ld" if fmt == "json" else "turtle")
-    if fmt == "table":
-        return to_table(list(result.columns), list(result.itertuples(index=False, name=None)))
-    if fmt == "json":
-        return json.dumps(_frame_to_json(result))
-    return result.to_csv(index=False, sep="\t" if fmt == "tsv" else ",")
+def _remote_query(url: str, query: str, timeout: float, use):
+    """``use(answer)`` of a query sent to an endpoint by the SPARQL 1.1 Protocol (form POST).
 
-
-def _remote_query(url: str, query: str, timeout: float):
-    """A query sent to an endpoint by the SPARQL 1.1 Protocol (form POST), with a deadline.
-
-    Returns what :func:`sparql` returns. A silent endpoint, a refused connection and a refused
-    query are three different one-line errors.
+    The answer is read back into pyoxigraph terms (results or triples), as a local query gives.
+    A silent endpoint, a refused connection and a refused query are three one-line errors.
     """
     import urllib.error
     import urllib.parse
@@ -298,11 +261,10 @@ def _remote_query(url: str, query: str, timeout: float):
     declared = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in STANDARD_PREFIXES.items())
     form = urllib.parse.urlencode({"query": declared + query}).encode()
     request = urllib.request.Request(url, data=form, headers={
-        "Accept": "application/sparql-results+json, text/turtle;q=0.9",
-        "Content-Type": "application/x-www-form-urlencoded"})
+        "Accept": _ACCEPT, "Content-Type": "application/x-www-form-urlencoded"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            kind = (response.headers.get("Content-Type") or "").split(";")[0].strip()
+            kind = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             body = response.read()
     except urllib.error.HTTPError as exc:
         detail = " ".join(exc.read(300).decode("utf-8", "replace").split())
@@ -314,42 +276,22 @@ def _remote_query(url: str, query: str, timeout: float):
         if isinstance(reason, TimeoutError) or "timed out" in str(reason):
             raise StoreError(f"{url}: the endpoint did not answer within {timeout:g} s") from None
         raise StoreError(f"{url}: endpoint unreachable: {reason}") from None
-    if "turtle" in kind or "n-triples" in kind:
-        graph = _bound_graph()
-        graph.parse(data=body.decode("utf-8"), format="turtle")
-        return graph
+    return use(_read_answer(url, kind, body))
+
+
+def _read_answer(url: str, kind: str, body: bytes):
+    """An endpoint's answer as pyoxigraph results, or a list of triples for a graph."""
+    results = ox.QueryResultsFormat.from_media_type(kind) if kind else None
+    graph = ox.RdfFormat.from_media_type(kind) if kind else None
     try:
-        data = json.loads(body)
-    except ValueError:
-        raise StoreError(f"{url}: the endpoint's answer is not SPARQL JSON results ({kind or 'no type'})") from None
-    if "boolean" in data:
-        return bool(data["boolean"])
-    columns = data["head"]["vars"]
-    rows = [[_json_value(binding.get(name)) for name in columns] for binding in data["results"]["bindings"]]
-    return _frame(columns, rows)
-
-
-def _json_value(cell: dict | None):
-    if cell is None:
-        return None
-    if cell["type"] == "bnode":
-        return f"_:{cell['value']}"
-    if cell["type"] == "uri":
-        return cell["value"]
-    return _python(cell.get("datatype", _XSD + "string"), cell["value"])
-
-
-def _frame_to_json(frame: pd.DataFrame) -> dict:
-    bindings = []
-    for row in frame.itertuples(index=False, name=None):
-        binding = {}
-        for name, value in zip(frame.columns, row):
-            if value is None:
-                continue
-            kind = "uri" if isinstance(value, str) and "://" in value else "literal"
-            binding[name] = {"type": kind, "value": str(value).lower() if isinstance(value, bool) else str(value)}
-        bindings.append(binding)
-    return {"head": {"vars": list(frame.columns)}, "results": {"bindings": bindings}}
+        if results is not None and results != ox.QueryResultsFormat.CSV:
+            return ox.parse_query_results(body, results)
+        if graph is not None and not graph.supports_datasets:
+            return [quad.triple for quad in ox.parse(body, graph)]
+    except (SyntaxError, ValueError) as exc:
+        raise StoreError(f"{url}: the endpoint's answer is not valid {kind}: {one_line(exc)}") from None
+    raise StoreError(f"{url}: the endpoint answered {kind or 'no media type'}, not SPARQL results "
+                     "(JSON, XML, TSV) or an RDF graph")
 
 
 def run_query(target: str | Path, query: str, fmt: str = "table", timeout: float = 60.0) -> str:
@@ -357,22 +299,22 @@ def run_query(target: str | Path, query: str, fmt: str = "table", timeout: float
 
     Args:
         target: a store directory, an RDF file (.ttl/.trig/.nt/.nq/.jsonld, loaded into
-            memory) or an ``http(s)://`` SPARQL endpoint.
+            memory) or an ``http(s)://`` SPARQL endpoint (see :func:`kg.store.open_target`).
         timeout: seconds to wait for an endpoint's answer.
-        fmt: ``table``, ``csv``, ``tsv`` or ``json``. SELECT gives rows in that format
-            (json = SPARQL 1.1 JSON results), ASK ``true``/``false``, CONSTRUCT Turtle
-            (JSON-LD for json).
+        fmt: ``table``, ``json``, ``xml``, ``csv`` or ``tsv``. SELECT gives rows in that
+            format (the SPARQL 1.1 results formats, written by pyoxigraph), ASK
+            ``true``/``false`` (or a results document), CONSTRUCT Turtle (JSON-LD for json,
+            RDF/XML for xml). The same terms whatever the target.
 
     Example:
         >>> print(run_query("graph.ttl", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))  # doctest: +SKIP
     """
     if fmt not in FORMATS:
         raise QueryError(f"unknown output format {fmt!r} (choose from {', '.join(FORMATS)})")
-    text = str(target)
-    if text.startswith(("http://", "https://")):
-        return _format_remote(_remote_query(text, query, timeout), fmt)
-    store = _local_store(Path(target))
-    return _ox_query(store, query, lambda answer: _format_ox(answer, fmt))
+    opened = open_target(target, read_only=True, create=False)
+    if isinstance(opened, Endpoint):
+        return _remote_query(opened.query_url, query, timeout, lambda answer: _format(answer, fmt))
+    return _ox_query(opened, query, lambda answer: _format(answer, fmt))
 
 
 # --- named queries ---------------------------------------------------------------------------

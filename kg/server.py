@@ -42,7 +42,7 @@ from rdflib import Graph
 from kg.errors import QueryError, StoreError
 from kg.sparql_results import check_nesting
 from kg.store import (
-    STANDARD_PREFIXES, close_store, hold_store, load_file, open_store, release_store, store_directory, to_pyoxigraph,
+    STANDARD_PREFIXES, Endpoint, hold_store, open_target, release_store, store_directory, to_pyoxigraph,
 )
 from kg.worker import Settings
 from kg.workers import Busy, Stopped, WorkerPool
@@ -86,27 +86,22 @@ def _prepare(spec: Any) -> tuple[Path, Path | None]:
         local = spec if isinstance(spec, ox.Store) else to_pyoxigraph(spec)
         if local is None:
             raise StoreError("the server needs a local Oxigraph store, not a remote or plain rdflib one")
-        scratch = Path(tempfile.mkdtemp(prefix="kg-serve-"))
+    else:
+        local = open_target(spec, read_only=True, create=False)  # one clear line when it is none of them
+        if isinstance(local, Endpoint):
+            raise StoreError(f"{spec}: serve a local store directory or RDF file, not a remote endpoint")
+        directory = store_directory(Path(str(spec)))
+        if str(spec) != "memory" and directory.is_dir():
+            del local
+            gc.collect()  # the read-only handle goes before the workers open the store
+            return directory, None
+    scratch = Path(tempfile.mkdtemp(prefix="kg-serve-"))
+    try:
         _copy_to(scratch / "store", local)
-        return scratch / "store", scratch
-    text = str(spec)
-    if text.startswith(("http://", "https://")):
-        raise StoreError(f"{text}: serve a local store directory or RDF file, not a remote endpoint")
-    if text == "memory" or Path(text).is_file():
-        scratch = Path(tempfile.mkdtemp(prefix="kg-serve-"))
-        try:
-            dataset = open_store(scratch / "store")
-            try:
-                if text != "memory":
-                    load_file(dataset, Path(text))
-            finally:
-                close_store(dataset)
-        except BaseException:
-            shutil.rmtree(scratch, ignore_errors=True)
-            raise
-        return scratch / "store", scratch
-    close_store(open_store(text, read_only=True, create=False))  # one clear line when it is no store
-    return store_directory(Path(text)), None
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    return scratch / "store", scratch
 
 
 class SparqlServer(ThreadingHTTPServer):

@@ -1,40 +1,24 @@
-"""SPARQL results for the HTTP endpoint: capped evaluation, content negotiation, W3C formats.
+"""SPARQL queries made safe to evaluate, and their results written by pyoxigraph's writers.
 
 Queries run over pyoxigraph with the kg prefixes predeclared and the union of the named graphs
-as the default graph (as in :func:`kg.query.sparql`); results are held in memory, capped at a
-number of rows, and written as SPARQL 1.1 JSON, XML, CSV or TSV, or as an RDF syntax.
+as the default graph; a query that would fetch a URL or nest too deep is refused first. Results
+are written as SPARQL 1.1 JSON, XML, CSV or TSV (capped in rows and bytes for the endpoint), or
+as an RDF syntax, by the CLI (:mod:`kg.query`) and the endpoint (:mod:`kg.worker`) alike.
 """
 
 from __future__ import annotations
 
-import csv
+import bisect
 import io
-import json
 import re
+import tempfile
 import threading
-from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError
 
-RESULT_TYPES = {  # media type -> serialiser name, for SELECT and ASK
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-GRAPH_TYPES = {  # media type -> RDF syntax, for CONSTRUCT and DESCRIBE
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
 # what a SPARQL lexer skips: long and short strings, IRIs, comments (ended by CR or LF, as the
 # grammar says) and prefixed names, whose local part may hold escapes such as \' or \#
 _OPAQUE = re.compile(
@@ -48,27 +32,12 @@ _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _SERVICE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:])", re.I)
 _FETCHING = re.compile(r"(?<![\w?$:])(?:SERVICE|LOAD)(?![\w:])", re.I)
 _NESTING = re.compile(r"[(\[{]|[)\]}]|!|&&|\|\||[-+*/^|]")
-_SPARQL_NS = "http://www.w3.org/2005/sparql-results#"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-# XML 1.0 cannot carry these characters at all, not even escaped
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 #: nesting (brackets and operators) a query may have; Oxigraph's parser recurses on each level
 MAX_NESTING = 2000
 #: stack of the thread that parses and evaluates a query: deep enough for MAX_NESTING levels
 QUERY_STACK = 512 * 1024 * 1024
 # rdflib's parser is pure Python: above this size the lexical check alone decides
 _PARSE_LIMIT = 100_000
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    """A query result held in memory: ``kind`` is select, ask or graph; rows are capped."""
-
-    kind: str
-    variables: tuple[str, ...] = ()
-    rows: tuple = ()
-    boolean: bool = False
-    truncated: bool = False
 
 
 # --- evaluation -------------------------------------------------------------------------------
@@ -234,145 +203,141 @@ def query_options(prefixes: dict[str, str], default_graphs=(), named_graphs=()) 
     return options
 
 
-# --- content negotiation ----------------------------------------------------------------------
+# --- result formats: pyoxigraph's writers ---------------------------------------------------
+
+_TSV = ox.QueryResultsFormat.TSV
+# what XML 1.0 cannot carry at all, not even escaped (UTF-8 of C0 controls, U+FFFE and U+FFFF)
+_NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+_NOT_XML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: evaluation stops once the TSV form of the rows is this many times an answer's byte cap (CSV
+#: writes a typed literal in about a fifth of its TSV form)
+TSV_ROOM = 4
 
 
-def accepted(header: str | None) -> list[str]:
-    """Media types of an ``Accept`` header, best first (header order among equal q values)."""
-    ranked = []
-    for index, part in enumerate((header or "*/*").split(",")):
-        kind, *params = (field.strip() for field in part.split(";"))
-        quality = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if kind and quality > 0:
-            ranked.append((-quality, index, kind.lower()))
-    return [kind for _, _, kind in sorted(ranked)]
+class _Enough(Exception):
+    """Raised into pyoxigraph's writer to stop the evaluation: the rows wanted are written."""
 
 
-def negotiate(header: str | None, offered: dict[str, Any], default: str) -> str | None:
-    """The offered media type the client likes best; None when it accepts none of them."""
-    for kind in accepted(header):
-        if kind in offered:
-            return kind
-        if kind == "*/*":
-            return default
-        if kind.endswith("/*"):
-            match = next((o for o in offered if o.startswith(kind[:-1])), None)
-            if match:
-                return match
-    return None
+class _TsvRows:
+    """A binary file that pyoxigraph's TSV writer fills: it notes where each line ends, stops the
+    writer after ``max_rows`` rows and one more (so a cut is known) or ``max_bytes``, and for XML
+    replaces what XML cannot hold with U+FFFD (as long in UTF-8 as U+FFFE, so offsets hold)."""
+
+    def __init__(self, spool, max_rows: int | None, max_bytes: int | None, xml: bool):
+        self.spool, self.max_rows, self.max_bytes, self.xml = spool, max_rows, max_bytes, xml
+        self.ends: list[int] = []  # offset after each complete line, the header's first
+        self.size, self.carry = 0, b""
+
+    def write(self, data) -> int:
+        length = len(data)
+        data = self.carry + bytes(data)
+        self.carry = b""
+        if self.xml:
+            keep = 2 if data.endswith(b"\xef\xbf") else 1 if data.endswith(b"\xef") else 0
+            data, self.carry = data[: len(data) - keep], data[len(data) - keep:]
+            data = _NOT_XML.sub("\ufffd".encode(), data)
+        start, index = self.size, data.find(b"\n")
+        self.spool.write(data)
+        self.size += len(data)
+        while index != -1:
+            self.ends.append(start + index + 1)
+            index = data.find(b"\n", index + 1)
+        if self.max_rows is not None and len(self.ends) > self.max_rows + 1:
+            raise _Enough
+        if self.max_bytes is not None and self.size > self.max_bytes:
+            raise _Enough
+        return length
+
+    def flush(self) -> None:
+        pass
 
 
-# --- result formats ---------------------------------------------------------------------------
+class _Head(io.RawIOBase):
+    """The first ``end`` bytes of a file, read from its start."""
+
+    def __init__(self, source, end: int):
+        super().__init__()
+        source.seek(0)
+        self.source, self.left = source, end
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.source.read(min(len(buffer), self.left))
+        buffer[: len(data)] = data
+        self.left -= len(data)
+        return len(data)
 
 
-def _json_term(term) -> dict[str, Any]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Triple):
-        parts = ("subject", "predicate", "object")
-        return {"type": "triple", "value": {p: _json_term(getattr(term, p)) for p in parts}}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != _XSD_STRING:
-        out["datatype"] = term.datatype.value
-    return out
+def write_results(answer, fmt: ox.QueryResultsFormat, out, *, max_rows: int | None = None,
+                  max_bytes: int | None = None) -> bool:
+    """SELECT solutions or an ASK answer in a SPARQL results format, by pyoxigraph's writer.
 
+    With ``max_rows`` or ``max_bytes`` (the endpoint's caps) the rows are first written as TSV
+    (one row a line), evaluation stopping once there are enough, and the answer is written from
+    the rows that fit. XML gets U+FFFD for the characters XML 1.0 cannot hold.
 
-def _xml_text(value: str) -> str:
-    """Escaped XML character data; characters XML 1.0 cannot hold become U+FFFD."""
-    return escape(_NOT_XML.sub("\ufffd", value))
-
-
-def _xml_term(term) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{_xml_text(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{_xml_text(term.value)}</bnode>"
-    if isinstance(term, ox.Triple):
-        inner = "".join(f"<{p}>{_xml_term(getattr(term, p))}</{p}>" for p in ("subject", "predicate", "object"))
-        return f"<triple>{inner}</triple>"
-    if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{_xml_text(term.value)}</literal>"
-    if term.datatype.value == _XSD_STRING:
-        return f"<literal>{_xml_text(term.value)}</literal>"
-    return f"<literal datatype={quoteattr(term.datatype.value)}>{_xml_text(term.value)}</literal>"
-
-
-def _csv_term(term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, ox.Triple):
-        return str(term)
-    return term.value
-
-
-def _csv_line(values) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerow(values)
-    return out.getvalue()
-
-
-def result_parts(kind: str, names, rows, fmt: str, boolean: bool = False):
-    """(head, one part per row, tail) of a SELECT or ASK result in ``json``, ``xml``, ``csv`` or ``tsv``.
-
-    Rows are written one by one as they come, so a caller can stop at a size or a row count
-    and still close the document with ``tail``.
+    Returns:
+        Whether rows were left out.
     """
-    names = tuple(names)
-    if kind == "ask":
-        if fmt == "json":
-            return json.dumps({"head": {}, "boolean": boolean}).encode(), iter(()), b""
-        if fmt == "xml":
-            body = f"<boolean>{str(boolean).lower()}</boolean>"
-            return (f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{_SPARQL_NS}"><head></head>'
-                    f"{body}</sparql>\n").encode(), iter(()), b""
-        return str(boolean).lower().encode() + b"\n", iter(()), b""
-    if fmt == "json":
-        head = '{"head": {"vars": ' + json.dumps(list(names), ensure_ascii=False) + '}, "results": {"bindings": ['
-        parts = (json.dumps({n: _json_term(t) for n, t in zip(names, row) if t is not None}, ensure_ascii=False)
-                 for row in rows)
-        return head.encode(), _separated(parts, ", "), b"]}}"
-    if fmt == "xml":
-        variables = "".join(f"<variable name={quoteattr(n)}/>" for n in names)
-        head = f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{_SPARQL_NS}"><head>{variables}</head><results>'
-        parts = ("<result>" + "".join(f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>"
-                                      for n, t in zip(names, row) if t is not None) + "</result>" for row in rows)
-        return head.encode(), (p.encode() for p in parts), b"</results></sparql>\n"
-    if fmt == "csv":
-        parts = (_csv_line([_csv_term(t) for t in row]).encode() for row in rows)
-        return _csv_line(names).encode(), parts, b""
-    # TSV terms are written in their N-Triples form, which escapes tabs and newlines
-    parts = (("\t".join("" if t is None else str(t) for t in row) + "\n").encode() for row in rows)
-    return ("\t".join(f"?{n}" for n in names) + "\n").encode(), parts, b""
+    xml = fmt == ox.QueryResultsFormat.XML
+    if isinstance(answer, ox.QueryBoolean) or not (xml or max_rows is not None or max_bytes is not None):
+        answer.serialize(out, format=fmt)
+        return False
+    room = None if max_bytes is None else TSV_ROOM * max_bytes + (1 << 16)
+    with tempfile.SpooledTemporaryFile(1 << 20) as spool:
+        rows = _TsvRows(spool, max_rows, room, xml)
+        try:
+            answer.serialize(rows, format=_TSV)
+            spool.write(rows.carry)
+            stopped = False
+        except _Enough:
+            stopped = True
+        if max_rows is None and max_bytes is None:
+            _render(spool, rows.size + len(rows.carry), fmt, out)
+            return False
+        if not rows.ends:
+            raise QueryError("the answer's first line is over the byte cap")
+        ends = rows.ends if max_rows is None else rows.ends[: max_rows + 1]
+        ends = ends if room is None else [end for end in ends if end <= room]  # whole chunks come past the room
+        keep = _fit(spool, ends, fmt, out, max_bytes)
+        return stopped or keep < len(rows.ends) - 1
 
 
-def _separated(parts, separator: str):
-    for index, part in enumerate(parts):
-        yield ((separator if index else "") + part).encode()
+def _render(spool, end: int, fmt: ox.QueryResultsFormat, out) -> int:
+    """Rows written as TSV in the first ``end`` bytes of ``spool``, in ``fmt``; the bytes written."""
+    before = out.tell()
+    with io.BufferedReader(_Head(spool, end), 1 << 16) as tsv:
+        ox.parse_query_results(tsv, _TSV).serialize(out, format=fmt)
+    return out.tell() - before
 
 
-def write_results(result: Result, fmt: str) -> bytes:
-    """A SELECT or ASK result in a W3C results format: ``json``, ``xml``, ``csv`` or ``tsv``."""
-    head, parts, tail = result_parts(result.kind, result.variables, result.rows, fmt, result.boolean)
-    return head + b"".join(parts) + tail
+def _fit(spool, ends: list[int], fmt: ox.QueryResultsFormat, out, max_bytes: int | None) -> int:
+    """Write the most rows of ``spool`` whose answer fits in ``max_bytes``; how many were written.
+
+    Each try keeps the rows whose TSV lengths add up to the share of the answer that fitted
+    the last time, so a few tries do (rows differ in length, not in how their forms compare).
+    """
+    start, keep = out.tell(), len(ends) - 1
+    size = _render(spool, ends[keep], fmt, out)
+    while max_bytes is not None and size > max_bytes and keep > 0:
+        out.seek(start)
+        out.truncate()
+        empty = _render(spool, ends[0], fmt, out)
+        out.seek(start)
+        out.truncate()
+        ratio = (size - empty) / max(1, ends[keep] - ends[0])
+        room = ends[0] + (max_bytes - empty) / ratio
+        keep = min(keep - 1, max(0, bisect.bisect_right(ends, room) - 1))
+        size = _render(spool, ends[keep], fmt, out)
+    return keep
 
 
 def xml_safe(term):
     """A term whose literal text XML 1.0 can hold (others are returned as they are)."""
-    if isinstance(term, ox.Literal) and _NOT_XML.search(term.value):
-        value = _NOT_XML.sub("\ufffd", term.value)
+    if isinstance(term, ox.Literal) and _NOT_XML_TEXT.search(term.value):
+        value = _NOT_XML_TEXT.sub("\ufffd", term.value)
         if term.language:
             return ox.Literal(value, language=term.language)
         return ox.Literal(value, datatype=term.datatype)
@@ -386,12 +351,3 @@ def write_graph(triples, fmt: ox.RdfFormat, prefixes: dict[str, str] | None, out
         triples = [ox.Triple(t.subject, t.predicate, xml_safe(t.object)) for t in triples]
     used = prefixes if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
     ox.serialize(triples, out, format=fmt, prefixes=used)
-
-
-def write_answer(result: Result, media_type: str, prefixes: dict[str, str] | None = None) -> bytes:
-    """Any result in a negotiated media type: a key of RESULT_TYPES, or of GRAPH_TYPES for a graph."""
-    if result.kind != "graph":
-        return write_results(result, RESULT_TYPES[media_type])
-    out = io.BytesIO()
-    write_graph(result.rows, GRAPH_TYPES[media_type], prefixes, out)
-    return out.getvalue()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import gc
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,6 +20,7 @@ from kg.bulk import Part, bulk_load, check_safe, load_whole, parts
 from kg.errors import InputError, StoreError
 from kg.namespaces import ONTOLOGY_GRAPH, PREFIXES
 from kg.resources import data_dir
+from kg.syntaxes import READ_EXTENSIONS, rdf_file_format, rdf_format
 
 #: prefix -> namespace IRI, declared in every store, query and Turtle export
 STANDARD_PREFIXES: dict[str, str] = {
@@ -31,42 +33,9 @@ STANDARD_PREFIXES: dict[str, str] = {
     **{prefix: str(ns) for prefix, ns in PREFIXES.items()},
 }
 
-_RDF_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".n3": ox.RdfFormat.N3,
-}
-_RDFLIB_FORMATS = {
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".n3": "n3",
-}
 # Below this size a file is loaded in one transaction (all or nothing on a parse error);
 # above it the bulk loader streams it, which is faster but may leave a partial load.
 BULK_THRESHOLD = 64 * 1024 * 1024
-
-
-def rdf_format(path: Path) -> ox.RdfFormat:
-    """The RDF syntax of a file from its extension; InputError for an unknown one."""
-    fmt = _RDF_FORMATS.get(Path(path).suffix.lower())
-    if fmt is None:
-        known = ", ".join(sorted(_RDF_FORMATS))
-        raise InputError(str(path), f"unknown RDF file extension (known: {known})")
-    return fmt
 
 
 def _is_oxigraph_dir(path: Path) -> bool:
@@ -91,7 +60,7 @@ def _open_oxigraph(path: Path, read_only: bool, create: bool) -> ox.Store:
         raise StoreError(f"{path}: directory exists but is not an Oxigraph store")
     if not path.exists():
         if read_only or not create:
-            raise StoreError(f"{path}: no store here (create it first)")
+            raise StoreError(f"{path}: no such store directory or RDF file")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -135,24 +104,80 @@ def release_store(fd: int) -> None:
     os.close(fd)
 
 
-def _endpoints(spec: str) -> tuple[str, str]:
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """A remote SPARQL 1.1 endpoint: the URL queries go to and the one updates go to."""
+
+    query_url: str
+    update_url: str
+
+
+def _endpoint(spec: str) -> Endpoint:
     if "|" in spec:
         query_url, update_url = (part.strip() for part in spec.split("|", 1))
-        return query_url, update_url
+        return Endpoint(query_url, update_url)
     if spec.rstrip("/").endswith("/query"):
-        return spec, spec.rstrip("/")[: -len("query")] + "update"
+        return Endpoint(spec, spec.rstrip("/")[: -len("query")] + "update")
     # endpoints such as Virtuoso's /sparql accept queries and updates on one URL
-    return spec, spec
+    return Endpoint(spec, spec)
+
+
+def open_target(spec: str | Path = "memory", *, read_only: bool = False, create: bool = True) -> ox.Store | Endpoint:
+    """What ``spec`` names, opened without rdflib: the one place that tells a store, a file and an endpoint apart.
+
+    Args:
+        spec: ``"memory"`` (a new in-memory store); an ``http(s)://`` endpoint (see
+            :func:`open_store`); an RDF file by its extension (loaded into memory; read-only);
+            or a store directory (``kg build --out`` folders lead to their ``store/``).
+        read_only, create: as :func:`open_store`.
+
+    Returns:
+        A pyoxigraph Store, or the :class:`Endpoint` to send queries and updates to.
+
+    Example:
+        >>> open_target("http://localhost:7878/query")
+        Endpoint(query_url='http://localhost:7878/query', update_url='http://localhost:7878/update')
+    """
+    text = str(spec)
+    if text.startswith(("http://", "https://")):
+        return _endpoint(text)
+    if text == "memory":
+        return ox.Store()
+    path = Path(spec)
+    try:
+        is_file = path.is_file()
+    except OSError as exc:  # a name too long, a loop of links
+        raise StoreError(f"{text[:80]}…: cannot read: {exc.strerror or exc}") from None
+    if is_file or (not path.exists() and rdf_format(path.suffix) is not None):
+        return _rdf_file(path, is_file, read_only)
+    return _open_oxigraph(path, read_only, create)
+
+
+def _rdf_file(path: Path, exists: bool, read_only: bool) -> ox.Store:
+    """An RDF file read into a new in-memory store; refused where a store is to be written to."""
+    if exists and rdf_format(path.suffix) is None:
+        raise InputError(str(path), f"neither a store directory nor an RDF file (.{', .'.join(READ_EXTENSIONS)}) "
+                                    "nor an endpoint URL")
+    if not read_only:
+        raise StoreError(f"{path}: is a file: an RDF file opens read-only (read into memory); "
+                         "give a store directory to write to")
+    if not exists:
+        raise StoreError(f"{path}: no such RDF file")
+    local = ox.Store()
+    _load_local(local, path, None, None, workers=1)
+    return local
 
 
 def open_store(spec: str | Path = "memory", *, read_only: bool = False, create: bool = True) -> Dataset:
-    """Open a store as an rdflib Dataset whose default graph is the union of named graphs.
+    """Open a store, an RDF file or an endpoint as an rdflib Dataset whose default graph is the union.
 
     Args:
-        spec: ``"memory"``; a directory (persistent embedded Oxigraph); an ``http(s)://``
-            SPARQL endpoint (updates go to ``…/update`` when the URL ends in ``/query``, or
-            give both as ``"QUERY_URL|UPDATE_URL"``). A remote endpoint must itself treat
-            its default graph as the union (``oxigraph serve --union-default-graph``).
+        spec: ``"memory"``; a directory (persistent embedded Oxigraph; a `kg build --out`
+            folder opens its store); an RDF file (.ttl, .trig, .nt, .nq, .jsonld, .rdf: loaded
+            into memory, with ``read_only=True`` only); an ``http(s)://`` SPARQL endpoint
+            (updates go to ``…/update`` when the URL ends in ``/query``, or give both as
+            ``"QUERY_URL|UPDATE_URL"``). A remote endpoint must itself treat its default graph
+            as the union (``oxigraph serve --union-default-graph``).
         read_only: open without write access (several readers may share a directory).
         create: create the directory store when it does not exist.
 
@@ -165,17 +190,14 @@ def open_store(spec: str | Path = "memory", *, read_only: bool = False, create: 
     from oxrdflib import OxigraphStore
     from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 
-    text = str(spec)
-    if text.startswith(("http://", "https://")):
-        query_url, update_url = _endpoints(text)
+    target = open_target(spec, read_only=read_only, create=create)
+    if isinstance(target, Endpoint):
         if read_only:
-            backend = SPARQLStore(query_url, returnFormat="json")
+            backend = SPARQLStore(target.query_url, returnFormat="json")
         else:
-            backend = SPARQLUpdateStore(query_url, update_url, returnFormat="json")
-    elif text == "memory":
-        backend = OxigraphStore(store=ox.Store())
+            backend = SPARQLUpdateStore(target.query_url, target.update_url, returnFormat="json")
     else:
-        backend = OxigraphStore(store=_open_oxigraph(Path(spec), read_only, create))
+        backend = OxigraphStore(store=target)
     dataset = Dataset(store=backend, default_union=True)
     for prefix, namespace in STANDARD_PREFIXES.items():
         dataset.bind(prefix, namespace, override=True)
@@ -248,21 +270,28 @@ def load_file(store: Dataset, path: Path, *, graph: str | None = None, bulk: boo
     path = Path(path)
     if not path.is_file():
         raise InputError(str(path), "no such file")
-    fmt = rdf_format(path)
+    rdf_file_format(path)
     local = to_pyoxigraph(store)
     if local is None:
         return _load_with_rdflib(store, path, graph)
     before = len(local)
+    _load_local(local, path, graph, bulk, workers)
+    return len(local) - before
+
+
+def _load_local(local: ox.Store, path: Path, graph: str | None, bulk: bool | None, workers: int) -> None:
+    """Load an RDF file into a pyoxigraph store: in one transaction, or bulk (see :func:`load_file`)."""
+    fmt = rdf_file_format(path)
     if bulk or (bulk is None and path.stat().st_size > BULK_THRESHOLD):
         bulk_load(local, parts(path, fmt, graph, workers), workers)
     else:
         load_whole(local, path, fmt, graph)
-    return len(local) - before
 
 
 def _load_with_rdflib(store: Dataset, path: Path, graph: str | None) -> int:
-    check_safe(path, rdf_format(path))
-    fmt = _RDFLIB_FORMATS[path.suffix.lower()]
+    syntax = rdf_file_format(path)
+    check_safe(path, syntax)
+    fmt = syntax.media_type  # rdflib names its parsers by media type too
     scratch = Dataset()
     try:
         scratch.parse(str(path), format=fmt)
@@ -307,7 +336,7 @@ def import_files(spec: str | Path, paths, *, graph: str | None = None, workers: 
     for path in paths:  # every file is checked before the store is touched
         if not path.is_file():
             raise InputError(str(path), "no such file")
-        rdf_format(path)
+        rdf_file_format(path)
     from kg.parallel import resolve_workers
 
     workers = resolve_workers(workers)
@@ -336,7 +365,7 @@ def _import_local(local: ox.Store, paths: list[Path], graph: str | None, workers
     """
     batch: list[Part] = []
     for path in paths:
-        fmt = rdf_format(path)
+        fmt = rdf_file_format(path)
         if path.stat().st_size > BULK_THRESHOLD:
             batch += parts(path, fmt, graph, workers)
             continue

@@ -22,9 +22,9 @@ import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError
 from kg.sparql_results import (
-    GRAPH_TYPES, RESULT_TYPES, check_nesting, deep_call, fetches_url, negotiate, one_line, query_options,
-    result_parts, uses_service, write_graph,
+    check_nesting, deep_call, fetches_url, one_line, query_options, uses_service, write_graph, write_results,
 )
+from kg.syntaxes import GRAPHS_OFFERED, RESULTS_OFFERED, media_type, negotiate
 
 # Oxigraph would fetch the SERVICE or LOAD URL itself, with no deadline: any client could make
 # the server call hosts on its network
@@ -121,45 +121,16 @@ def _query(state: _State, conn, generation: int, text: str, accept: str | None, 
 
 def _write_answer(conn, answer, accept: str | None, settings: Settings) -> None:
     graph = not isinstance(answer, (ox.QueryBoolean, ox.QuerySolutions))
-    offered: dict[str, Any] = GRAPH_TYPES if graph else RESULT_TYPES
-    kind = negotiate(accept, offered, "text/turtle" if graph else "application/sparql-results+json")
-    if kind is None:
-        raise _Refused(406, f"cannot answer {accept}; available: {', '.join(offered)}")
+    offered = GRAPHS_OFFERED if graph else RESULTS_OFFERED
+    fmt = negotiate(accept, offered)
+    if fmt is None:
+        raise _Refused(406, f"cannot answer {accept}; available: {', '.join(map(media_type, offered))}")
     with tempfile.SpooledTemporaryFile(SPOOL) as out:
         if graph:
-            truncated = _write_triples(answer, GRAPH_TYPES[kind], settings, out)
+            truncated = _write_triples(answer, fmt, settings, out)
         else:
-            truncated = _write_solutions(answer, RESULT_TYPES[kind], settings, out)
-        _send_file(conn, 200, kind, truncated, out)
-
-
-def _capped(rows, limit: int, cut: list):
-    """The first ``limit`` rows; appends to ``cut`` when there were more."""
-    for index, row in enumerate(rows):
-        if index == limit:
-            cut.append(True)
-            return
-        yield row
-
-
-def _write_solutions(answer, fmt: str, settings: Settings, out) -> bool:
-    cut: list = []
-    if isinstance(answer, ox.QueryBoolean):
-        head, parts, tail = result_parts("ask", (), (), fmt, bool(answer))
-    else:
-        names = tuple(v.value for v in answer.variables)
-        rows = (tuple(s[i] for i in range(len(names))) for s in _capped(answer, settings.max_rows, cut))
-        head, parts, tail = result_parts("select", names, rows, fmt)
-    size = len(head) + len(tail)
-    out.write(head)
-    for part in parts:
-        if size + len(part) > settings.max_bytes:
-            cut.append(True)
-            break
-        out.write(part)
-        size += len(part)
-    out.write(tail)
-    return bool(cut)
+            truncated = write_results(answer, fmt, out, max_rows=settings.max_rows, max_bytes=settings.max_bytes)
+        _send_file(conn, 200, media_type(fmt), truncated, out)
 
 
 def _write_triples(answer, fmt: ox.RdfFormat, settings: Settings, out) -> bool:

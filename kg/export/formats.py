@@ -21,14 +21,8 @@ from kg.errors import KGError
 from kg.files import atomic_write
 from kg.rdf import to_oxigraph as _to_ox
 from kg.store import STANDARD_PREFIXES, to_pyoxigraph
+from kg.syntaxes import WRITTEN
 
-FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "trig": ox.RdfFormat.TRIG,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
@@ -173,10 +167,10 @@ def write_graph(store: Dataset | Graph | ox.Store, path: Path, fmt: str, *,
     Example:
         >>> write_graph(open_store("graph-store"), Path("graph.ttl"), "ttl")  # doctest: +SKIP
     """
-    if fmt not in FORMATS:
-        raise KGError(f"unknown RDF format {fmt!r} (choose from {', '.join(FORMATS)})")
+    if fmt not in WRITTEN:
+        raise KGError(f"unknown RDF format {fmt!r} (choose from {', '.join(WRITTEN)})")
     path = Path(path)
-    rdf_format = FORMATS[fmt]
+    rdf_format = WRITTEN[fmt]
     merge = not rdf_format.supports_datasets
     lines = iter_statements(store, merge=merge, run_lines=run_lines)
     prefixes = STANDARD_PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None

@@ -9,12 +9,12 @@ never HTML), filters, search and the side panel. Nothing is linked, so nothing i
 from __future__ import annotations
 
 import html
+import importlib.util
 import json
 import math
 import re
 from collections import defaultdict
 from html.parser import HTMLParser
-from importlib import resources
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -334,6 +334,14 @@ def _vis_version(folder: Any) -> tuple[int, ...]:
     return tuple(int(part) for part in folder.name[len("vis-"):].split(".") if part.isdigit())
 
 
+def _package_folder(name: str) -> Path:
+    """Where an installed package's files are, found without importing it (pyvis imports IPython)."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(f"the {name} package is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
 def vis_network() -> tuple[str, str]:
     """vis-network's script and style sheet, read from the installed pyvis package.
 
@@ -343,7 +351,7 @@ def vis_network() -> tuple[str, str]:
     """
     where = f"pyvis/templates/lib/{VIS_NETWORK}*/vis-network.min.js and vis-network.css"
     try:
-        lib = resources.files("pyvis") / "templates" / "lib"
+        lib = _package_folder("pyvis") / "templates" / "lib"
         folders = [f for f in lib.iterdir() if f.is_dir() and f.name.startswith(VIS_NETWORK)]
         if not folders:
             raise FileNotFoundError(f"no {VIS_NETWORK}* folder in {lib}")
@@ -394,46 +402,30 @@ def _page(g: nx.MultiDiGraph, title: str, view: str = "graph") -> str:
     return page
 
 
-def to_html(
-    graph: Any,
-    *,
-    focus: str | None = None,
-    hops: int = 2,
-    since: Any = None,
-    until: Any = None,
-    types: Any = None,
-    max_nodes: int | None = None,
-    title: str = "kg",
-    view: str = "graph",
-    all_facts: bool = False,
-) -> str:
-    """The explorer page as a string (for notebooks); arguments as :func:`write_html`."""
-    g, _ = _prepare(graph, focus, hops, since, until, types, max_nodes, all_facts)
-    return _page(g, title, view)
+def _explorer(graph: Any, *, focus: str | None = None, hops: int = 2, since: Any = None, until: Any = None,
+              types: Any = None, max_nodes: int | None = None, title: str = "kg", view: str = "graph",
+              all_facts: bool = False) -> tuple[str, dict[str, Any]]:
+    """The explorer page and the summary of what it holds (arguments as :func:`write_html`)."""
+    g, summary = _prepare(graph, focus, hops, since, until, types, max_nodes, all_facts)
+    return _page(g, title, view), summary
 
 
-def write_html(
-    graph: Any,
-    path: str | Path,
-    *,
-    focus: str | None = None,
-    hops: int = 2,
-    since: Any = None,
-    until: Any = None,
-    types: Any = None,
-    max_nodes: int | None = None,
-    title: str = "kg",
-    view: str = "graph",
-    all_facts: bool = False,
-) -> dict[str, Any]:
+def to_html(graph: Any, **options: Any) -> str:
+    """The explorer page as a string (for notebooks); keyword arguments as :func:`write_html`."""
+    return _explorer(graph, **options)[0]
+
+
+def write_html(graph: Any, path: str | Path, **options: Any) -> dict[str, Any]:
     """Write a self-contained offline explorer page of an RDF graph or a :func:`to_networkx` graph.
 
     Args:
-        focus: an entity (IRI, id or label) to centre on; keeps ``hops`` events around it.
+        focus: an entity (IRI, id or label) to centre on; keeps ``hops`` events around it
+            (default 2).
         since, until: keep events dated in this range (ISO dates, months or years).
         types: entity class names to keep (``["Person", "Country"]``).
         max_nodes: keep only that many of the best-connected entities.
-        view: the view the page opens on: ``graph``, ``timeline``, ``map`` or ``matrix``.
+        title: the page title (default ``kg``).
+        view: the view the page opens on: ``graph`` (default), ``timeline``, ``map`` or ``matrix``.
         all_facts: draw every fact between two entities, not only coded events.
 
     Returns:
@@ -443,8 +435,7 @@ def write_html(
         >>> write_html(graph, "events.html", focus="Vladimir Putin", hops=1)["focus"]
         'https://w3id.org/kg-events/entity/vladimir-putin'
     """
-    g, summary = _prepare(graph, focus, hops, since, until, types, max_nodes, all_facts)
-    page = _page(g, title, view)
+    page, summary = _explorer(graph, **options)
     atomic_write(path, lambda fh: fh.write(page.encode("utf-8")))
     summary["path"] = str(path)
     return summary

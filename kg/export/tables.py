@@ -20,12 +20,12 @@ from rdflib import Dataset
 
 from kg.errors import KGError
 from kg.files import atomic_write
-from kg.export.formats import FORMATS as RDF_FORMATS
 from kg.export.formats import write_graph
 from kg.graph import to_networkx
 from kg.query import sparql
+from kg.syntaxes import WRITTEN
 
-FORMATS = (*RDF_FORMATS, "graphml", "csv", "geojson")
+FORMATS = (*WRITTEN, "graphml", "csv", "geojson")
 NODE_ATTRIBUTES = ("label", "type", "country", "wikidata")
 EDGE_ATTRIBUTES = ("relation", "label", "date", "date_start", "date_end", "date_precision", "cameo", "confidence",
                    "negated", "modality", "evidence")
@@ -36,6 +36,18 @@ EVENT_COLUMNS = (
     "cameo", "cameo_root", "plover", "goldstein", "negated", "modality", "attributed_to",
     "source_title", "source_url", "document", "confidence", "sentence",
     "place", "latitude", "longitude",
+)
+
+# what an event (or its document) may carry, read inside the event's own graph, in this order
+_EVENT_OPTIONALS = (
+    "?event kg:date ?d", "?event kg:dateStart ?start", "?event kg:dateEnd ?end",
+    "?event kg:datePrecision ?precision", "?event kg:actor ?a . OPTIONAL { ?a rdfs:label ?aLabel }",
+    "?event kg:actorText ?aText", "?event kg:target ?t . OPTIONAL { ?t rdfs:label ?tLabel }",
+    "?event kg:targetText ?tText", "?event kg:cameoCode ?code", "?event kg:plover ?p", "?event kg:goldstein ?gs",
+    "?event kg:negated ?neg", "?event kg:modality ?mod", "?event kg:attributedTo ?by . ?by rdfs:label ?byLabel",
+    "?event kg:attributionText ?byText", "?event kg:confidence ?conf", "?event kg:evidence ?text",
+    "?event kg:sentenceIndex ?index", "?doc kg:title ?title", "?doc kg:url ?url",
+    "?event kg:locationText ?placeText",
 )
 
 # Each event's details and labels are read inside its own document graph (GRAPH ?g), which
@@ -58,27 +70,7 @@ SELECT ?event (SAMPLE(?d) AS ?date) (SAMPLE(?start) AS ?date_start) (SAMPLE(?end
 WHERE {
   GRAPH ?g {
     ?event a {cls} ; kg:lemma ?lemma ; kg:document ?doc .
-    OPTIONAL { ?event kg:date ?d }
-    OPTIONAL { ?event kg:dateStart ?start }
-    OPTIONAL { ?event kg:dateEnd ?end }
-    OPTIONAL { ?event kg:datePrecision ?precision }
-    OPTIONAL { ?event kg:actor ?a . OPTIONAL { ?a rdfs:label ?aLabel } }
-    OPTIONAL { ?event kg:actorText ?aText }
-    OPTIONAL { ?event kg:target ?t . OPTIONAL { ?t rdfs:label ?tLabel } }
-    OPTIONAL { ?event kg:targetText ?tText }
-    OPTIONAL { ?event kg:cameoCode ?code }
-    OPTIONAL { ?event kg:plover ?p }
-    OPTIONAL { ?event kg:goldstein ?gs }
-    OPTIONAL { ?event kg:negated ?neg }
-    OPTIONAL { ?event kg:modality ?mod }
-    OPTIONAL { ?event kg:attributedTo ?by . ?by rdfs:label ?byLabel }
-    OPTIONAL { ?event kg:attributionText ?byText }
-    OPTIONAL { ?event kg:confidence ?conf }
-    OPTIONAL { ?event kg:evidence ?text }
-    OPTIONAL { ?event kg:sentenceIndex ?index }
-    OPTIONAL { ?doc kg:title ?title }
-    OPTIONAL { ?doc kg:url ?url }
-    OPTIONAL { ?event kg:locationText ?placeText }
+{optionals}
   }
   OPTIONAL { ?event kg:location ?at . OPTIONAL { ?at rdfs:label ?placeLabel }
              OPTIONAL { ?at geo:lat ?lat ; geo:long ?long } }
@@ -91,7 +83,7 @@ WHERE {
 }
 GROUP BY ?event
 ORDER BY (!BOUND(?date_start)) ?date_start ?date_end ?document ?sentence_index ?event
-"""
+""".replace("{optionals}", "\n".join(f"    OPTIONAL {{ {pattern} }}" for pattern in _EVENT_OPTIONALS))
 
 
 def _rdf_view(store: Any) -> Any:

@@ -114,7 +114,24 @@ def fake_pyvis(monkeypatch, tmp_path, files: dict[str, str]) -> None:
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text, encoding="utf-8")
-    monkeypatch.setattr(explorer_html.resources, "files", lambda package: root)
+    monkeypatch.setattr(explorer_html, "_package_folder", lambda package: root)
+
+
+def test_vis_network_is_read_without_importing_pyvis_or_ipython():
+    import subprocess
+    import sys
+
+    code = ("import sys; from kg.export.html import vis_network; script, style = vis_network()\n"
+            "assert len(script) > 100_000 and style\n"
+            "assert 'pyvis' not in sys.modules and 'IPython' not in sys.modules, 'imported'")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_a_missing_pyvis_is_one_clear_error(monkeypatch, graph):
+    monkeypatch.setattr(explorer_html.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(KGError, match="needs vis-network from the pyvis package .*: the pyvis package is not installed"):
+        to_html(graph)
 
 
 def test_the_newest_vis_network_9_of_pyvis_is_taken(monkeypatch, tmp_path):

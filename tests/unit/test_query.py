@@ -325,9 +325,11 @@ def test_run_query_table_shortens_iris(targets):
 
 def test_run_query_errors(targets, tmp_path):
     with pytest.raises(QueryError, match="unknown output format"):
-        run_query(targets / "graph.ttl", QUERY, "xml")
-    with pytest.raises(StoreError, match="no such store"):
+        run_query(targets / "graph.ttl", QUERY, "yaml")
+    with pytest.raises(StoreError, match="no such RDF file"):
         run_query(tmp_path / "absent.ttl", QUERY)
+    with pytest.raises(StoreError, match="no such store"):
+        run_query(tmp_path / "absent", QUERY)
     with pytest.raises(QueryError):
         run_query(targets / "graph.ttl", "SELECT nothing")
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import xml.etree.ElementTree as ET
 import socket
 import threading
 import urllib.error
@@ -20,7 +22,8 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 from kg.export.html import remote_references
 from kg.rdf import add_extraction
 from kg.server import make_server
-from kg.sparql_results import Result, accepted, fetches_url, negotiate, uses_service, write_results
+from kg.sparql_results import fetches_url, uses_service, write_results
+from kg.syntaxes import GRAPHS_OFFERED, RESULTS_OFFERED, accepted, negotiate
 from kg.store import open_store, to_pyoxigraph
 from tests.unit.test_rdf import make_extraction, sample_extraction
 
@@ -416,24 +419,62 @@ def test_store_directory_and_rdf_file(tmp_path):
 def test_accept_header_ranking():
     assert accepted("text/csv;q=0.5, application/sparql-results+json, */*;q=0.1") == [
         "application/sparql-results+json", "text/csv", "*/*"]
-    offered = {"application/sparql-results+json": 1, "text/csv": 1}
-    assert negotiate(None, offered, "text/csv") == "text/csv"
-    assert negotiate("text/*", offered, "application/sparql-results+json") == "text/csv"
-    assert negotiate("text/csv;q=0, image/png", offered, "text/csv") is None
+    json_, xml, csv_, tsv = RESULTS_OFFERED
+    assert negotiate(None, RESULTS_OFFERED) == json_
+    assert negotiate("text/*", RESULTS_OFFERED) == csv_
+    assert negotiate("application/json", RESULTS_OFFERED) == json_  # pyoxigraph's aliases
+    assert negotiate("text/csv;q=0, image/png", RESULTS_OFFERED) is None
+    assert negotiate("application/x-turtle", GRAPHS_OFFERED) == ox.RdfFormat.TURTLE
+    assert negotiate("application/trig", GRAPHS_OFFERED) is None
+
+
+def solutions(rows):
+    """pyoxigraph solutions of ?s ?l ?n ?missing, one per row of (s, l, n) terms."""
+    store = ox.Store()
+    for index, (s, l, n) in enumerate(rows):
+        graph = ox.NamedNode(f"urn:row:{index:05}")
+        store.extend([ox.Quad(s, ox.NamedNode("urn:l"), l, graph), ox.Quad(s, ox.NamedNode("urn:n"), n, graph)])
+    return store.query("SELECT ?s ?l ?n ?missing WHERE { GRAPH ?g { ?s <urn:l> ?l ; <urn:n> ?n } } ORDER BY ?g",
+                       use_default_graph_as_union=False)
+
+
+def written(rows, fmt, **caps):
+    out = io.BytesIO()
+    cut = write_results(solutions(rows), fmt, out, **caps)
+    return out.getvalue(), cut
 
 
 def test_result_writers_escape_and_type_terms():
-    row = (ox.NamedNode("http://e/a&b"), ox.Literal('say "hi"\tnow', language="en"),
-           ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), None)
-    result = Result("select", ("s", "l", "n", "missing"), (row,))
-    data = json.loads(write_results(result, "json"))
+    row = (ox.NamedNode("http://e/a&b"), ox.Literal('say "hi"\tnow\x00', language="en"),
+           ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
+    data = json.loads(written([row], ox.QueryResultsFormat.JSON)[0])
     assert data["results"]["bindings"] == [{
         "s": {"type": "uri", "value": "http://e/a&b"},
-        "l": {"type": "literal", "value": 'say "hi"\tnow', "xml:lang": "en"},
+        "l": {"type": "literal", "value": 'say "hi"\tnow\x00', "xml:lang": "en"},
         "n": {"type": "literal", "value": "3", "datatype": "http://www.w3.org/2001/XMLSchema#integer"},
     }]
-    xml = write_results(result, "xml").decode()
+    xml = written([row], ox.QueryResultsFormat.XML)[0].decode()
     assert "<uri>http://e/a&amp;b</uri>" in xml and 'xml:lang="en"' in xml and 'name="missing"' in xml
-    assert write_results(result, "csv").decode().split("\r\n")[1] == 'http://e/a&b,"say ""hi""\tnow",3,'
-    assert write_results(result, "tsv").decode().splitlines()[1] == '<http://e/a&b>\t"say \\"hi\\"\\tnow"@en\t"3"^^<http://www.w3.org/2001/XMLSchema#integer>\t'
-    assert json.loads(write_results(Result("ask", boolean=True), "json")) == {"head": {}, "boolean": True}
+    literal = ET.fromstring(xml).find(".//{http://www.w3.org/2005/sparql-results#}literal")
+    assert literal.text == 'say "hi"\tnow\ufffd'  # XML 1.0 cannot hold U+0000
+    csv_line = written([row], ox.QueryResultsFormat.CSV)[0].decode().split("\r\n")[1]
+    assert csv_line == 'http://e/a&b,"say ""hi""\tnow\x00",3,'
+    tsv_line = written([row], ox.QueryResultsFormat.TSV)[0].decode().splitlines()[1]
+    assert tsv_line == '<http://e/a&b>\t"say \\"hi\\"\\tnow\x00"@en\t3\t'
+
+
+@pytest.mark.parametrize("fmt", [ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.CSV,
+                                 ox.QueryResultsFormat.TSV])
+def test_result_writers_cut_at_a_row_count_and_a_size(fmt):
+    rows = [(ox.NamedNode(f"http://e/{i}"), ox.Literal("x" * (i % 7) * 40), ox.Literal(str(i))) for i in range(300)]
+    whole, cut = written(rows, fmt)
+    assert not cut
+    same, cut = written(rows, fmt, max_rows=300, max_bytes=len(whole))
+    assert same == whole and not cut
+    first, cut = written(rows, fmt, max_rows=10)
+    assert cut and first == written(rows[:10], fmt)[0]
+    for cap in (len(whole) // 3, len(whole) - 1, 260):  # above the size of no rows
+        fitted, cut = written(rows, fmt, max_bytes=cap)
+        kept = next(k for k in range(300, -1, -1) if written(rows[:k], fmt)[0] == fitted)
+        assert cut and len(fitted) <= cap
+        assert len(written(rows[:kept + 1], fmt)[0]) > cap  # no row that would have fitted is left out

@@ -11,11 +11,12 @@ from kg.namespaces import DOC, ENT, KG
 from kg.rdf import add_extraction, to_triples
 from kg.store import (
     ONTOLOGY_GRAPH,
-    _endpoints,
+    Endpoint,
     close_store,
     load_file,
     load_ontology,
     open_store,
+    open_target,
     to_pyoxigraph,
 )
 from tests.unit.test_rdf import sample_extraction
@@ -62,7 +63,7 @@ def test_persistent_store_reopens_with_its_data(tmp_path):
 
 
 def test_missing_directory_without_create_is_an_error(tmp_path):
-    with pytest.raises(StoreError, match="no store"):
+    with pytest.raises(StoreError, match="no such store directory"):
         open_store(tmp_path / "absent", create=False)
     with pytest.raises(StoreError):
         open_store(tmp_path / "absent", read_only=True)
@@ -88,7 +89,7 @@ def test_a_path_that_is_not_a_store_is_refused(tmp_path):
     ],
 )
 def test_endpoint_urls(spec, expected):
-    assert _endpoints(spec) == expected
+    assert open_target(spec) == Endpoint(*expected)
 
 
 def test_endpoint_store_is_opened_without_network():

@@ -42,6 +42,7 @@ from kg.extraction.roles import (
     event_target,
     excluded_targets,
     in_adjunct,
+    joint_actors,
     name_complement,
     natural_cause,
     passive_agent,
@@ -224,6 +225,11 @@ class Extractor:
                                                       place_is_target(etype.cameo if etype else None))
             if not others:
                 others = more
+            joint = joint_actors(frame, etype.cameo if etype else None) if retold is None else None
+            if joint is not None:
+                # "French and Egyptian warships launched war games": the nations together
+                subject, obj = (resolver.resolve(span, index, role="actor") for span in joint)
+                others = []
             if retold is not None:
                 relation, lemma, told = text_of(relation_tokens(retold)), verb_lemma(retold), retold
                 # the speaker made the statement, not the content's actors: told as theirs, the

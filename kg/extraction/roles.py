@@ -316,3 +316,29 @@ def event_target(trigger: Token, cameo: str, target: Span | None, content: Token
         return None, []
     first, *others = partners(target) or member_actors(target) or [target, *asked]
     return first, others
+
+
+# Modifiers that name the nation of a phrase's people ("French and Egyptian warships").
+NATION_LABELS = frozenset({"NORP", "GPE"})
+
+
+def joint_actors(frame: Frame, cameo: str | None) -> tuple[Span, Span] | None:
+    """The two nations of a subject whose people act together, when the act names no actor of
+    its own: "French and Egyptian warships launched war games" -> (French, Egyptian warships),
+    each the other's partner, as with conjoined subjects ("France and Egypt held talks").
+    A place reached by a preposition ("returned to Geneva") is not the act's actor, unless
+    the act is a visit."""
+    root = frame.subject.root
+    where = frame.prep is not None and (cameo or "")[:3] not in TRAVEL_CODES
+    if frame.object is not None and any(names_actor(t) for t in frame.object if t.ent_type_ != "DATE"
+                                        and not (where and t.ent_type_ in {"GPE", "LOC", "FAC"})
+                                        and not in_adjunct(t)):
+        return None
+    for mod in (c for c in root.children if c.dep_ in {"amod", "compound", "nmod"} and c.i < root.i
+                and c.ent_type_ in NATION_LABELS):
+        other = next((c for c in mod.children if c.dep_ == "conj" and c.ent_type_ in NATION_LABELS
+                      and c.i < root.i), None)
+        if other is not None:
+            doc = root.doc
+            return doc[mod.i: mod.i + 1], doc[other.i: root.i + 1]
+    return None

@@ -358,3 +358,24 @@ def test_one_actor_named_by_a_phrase_and_its_word_is_one_source(events_extractor
     # "Israeli helicopters and tanks": the tanks are Israeli too, one source for one act
     x = events_extractor.extract(Document("t", sentence))
     assert len(x.events) == 1
+
+
+@pytest.mark.parametrize("sentence,lines", [
+    # people of two nations acting together are each other's partners
+    ("Indian and Chinese troops held joint drills near the border.",
+     [("india", "150", "Chinese troops")]),
+    ("German and Polish ministers agreed to build a new bridge.",
+     [("germany", "030", "Polish ministers")]),
+    ("Brazilian and Argentine diplomats met in Montevideo.",
+     [("brazil", "040", "Argentine diplomats")]),
+    # the place of the talks is not the partner
+    ("Kenyan and Somali negotiators resumed talks in Nairobi on Monday.",
+     [("kenya", None, "Somali negotiators")]),
+    ("Japanese and Korean coast guards launched a joint patrol.",
+     [("japan", None, "Korean coast guards")]),
+    # an act on a named third party keeps it as the target
+    ("Indian and Chinese troops fought with Pakistani militants.",
+     [("china-military", "190", "Pakistani militants")]),
+])
+def test_nations_acting_together_are_partners(events_extractor, sentence, lines):
+    assert _lines(events_extractor, sentence) == lines

@@ -133,7 +133,7 @@ def select_events(events: Iterable[Event], depth: Mapping[int, int] | None = Non
         kept = []
         for e in sorted(best, key=lambda e: -e.confidence):
             key = (e.subject.entity or e.subject.text, (e.object.entity or e.object.text) if e.object else None)
-            if key not in seen and not any(_nested_subject(e, k) for k in kept):
+            if key not in seen and not any(_nested_subject(e, k) or _nested_object(e, k) for k in kept):
                 seen.add(key)
                 kept.append(e)
         # one trigger, one act: conjoined actors share its code ("violated the truce in A
@@ -254,6 +254,13 @@ def _nested_subject(a: Event, b: Event) -> bool:
     if a.object is None or b.object is None or (a.object.entity or a.object.text) != (b.object.entity or b.object.text):
         return False
     return _overlaps(a.subject, b.subject)
+
+
+def _nested_object(a: Event, b: Event) -> bool:
+    """Two readings of one act by one source whose targets are a phrase and a word of it
+    ("Nigerian President X" and "Nigerian"): the title's nation is not a second target."""
+    return ((a.subject.entity or a.subject.text) == (b.subject.entity or b.subject.text)
+            and _overlaps(a.object, b.object))
 
 
 def _same_object(a: Event, b: Event) -> bool:

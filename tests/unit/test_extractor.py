@@ -379,3 +379,16 @@ def test_one_actor_named_by_a_phrase_and_its_word_is_one_source(events_extractor
 ])
 def test_nations_acting_together_are_partners(events_extractor, sentence, lines):
     assert _lines(events_extractor, sentence) == lines
+
+
+@pytest.mark.parametrize("sentence,lines", [
+    # declaring or imposing a state of emergency or siege is CAMEO 1724, on the place it covers
+    ("Peru declared a state of emergency in three provinces.", [("peru", "1724", "a state of emergency")]),
+    ("Thailand declared a state of emergency after the protests.",
+     [("thailand", "1724", "a state of emergency")]),
+    ("Ecuador declared a state of emergency in its prisons.", [("ecuador", "1724", "a state of emergency")]),
+    ("The president declared a state of emergency in Lima.", [(None, "1724", "Lima")]),
+    ("The government imposed a state of emergency on the capital.", [(None, "1724", "a state of emergency")]),
+])
+def test_a_state_of_emergency_is_imposed(events_extractor, sentence, lines):
+    assert _lines(events_extractor, sentence) == lines

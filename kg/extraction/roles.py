@@ -173,10 +173,10 @@ def crowd_of(verb: Token) -> Token | None:
     # "fired tear gas to disperse protesters": the purpose says on whom
     verbs = [verb, *(c for c in verb.children if c.dep_ in {"advcl", "xcomp"} and c.tag_ == "VB")]
     heads = [c for v in verbs for c in v.children if c.dep_ == "dobj"]
-    # "thousands of protesters"
-    heads += [p for h in heads for prep, pobj in prep_objects(h) if prep.lower_ == "of" for p in conjuncts(pobj)]
     heads += [p for prep, pobj in prep_objects(verb) if prep.lower_ in {"on", "at", "against", "into"}
               for p in conjuncts(pobj)]
+    # "thousands of protesters", "fired at thousands of protesters"
+    heads += [p for h in heads for prep, pobj in prep_objects(h) if prep.lower_ == "of" for p in conjuncts(pobj)]
     return next((h for h in heads if h.lemma_.lower() in CROWD_NOUNS), None)
 
 

@@ -59,6 +59,12 @@ def _statement(e: Event) -> bool:
     return (e.cameo or "").startswith(STATEMENT_ROOT)
 
 
+def _addressed_to_nobody(e: Event) -> bool:
+    """A statement about no one ("X said that people wanted peace", "X said in a statement"):
+    words with no actor to address are not an event between actors."""
+    return _statement(e) and actorness(e.object) < 2
+
+
 def _reported(e: Event, coded: list[Event]) -> bool:
     """A statement whose content (object or clause after it) holds another coded event."""
     if not _statement(e) or e.lemma not in REPORTING_LEMMAS:
@@ -111,7 +117,8 @@ def select_events(events: Iterable[Event], depth: Mapping[int, int] | None = Non
     uncoded = [e for e in events if e.cameo is None]
     # a hypothetical act ("if it is attacked", "unless Israel rescinds") has not happened and
     # is not promised: CAMEO codes no event for it
-    events = [e for e in events if e.cameo is not None and e.modality != "hypothetical"]
+    events = [e for e in events if e.cameo is not None and e.modality != "hypothetical"
+              and not _addressed_to_nobody(e)]
     same = _by_sentence(events)
     events = [e for e in events if not _reported(e, same[e.evidence])]
     same = _by_sentence(events)
@@ -145,7 +152,8 @@ def select_events(events: Iterable[Event], depth: Mapping[int, int] | None = Non
         spare: dict[tuple, Event] = {}
         for e in uncoded:
             key = (e.evidence.doc, e.evidence.sent)
-            if key in done or actorness(e.subject) < FALLBACK_ACTORNESS or actorness(e.object) < FALLBACK_ACTORNESS:
+            if (key in done or actorness(e.subject) < FALLBACK_ACTORNESS or actorness(e.object) < FALLBACK_ACTORNESS
+                    or e.lemma in DESCRIPTIVE_LEMMAS):
                 continue
             if key not in spare or _weight(e) > _weight(spare[key]):
                 spare[key] = e
@@ -178,6 +186,8 @@ def _main_events(groups: list[list[Event]], depth: Mapping[int, int]) -> list[li
     return out
 
 
+# What a phrase says of a name ("Minsk, Belarus", "Putin, the president") tells no act.
+DESCRIPTIVE_LEMMAS = frozenset({"be"})
 # A sentence with no coded event keeps its best plain relation when both arguments are at
 # least capitalised phrases (actorness 1): the dyad is still what an event-coding user asks for.
 FALLBACK_ACTORNESS = 1

@@ -392,3 +392,30 @@ def test_nations_acting_together_are_partners(events_extractor, sentence, lines)
 ])
 def test_a_state_of_emergency_is_imposed(events_extractor, sentence, lines):
     assert _lines(events_extractor, sentence) == lines
+
+
+@pytest.mark.parametrize("sentence", [
+    # words addressed to no actor are no event between actors, and a phrase that places a
+    # name ("Nairobi, Kenya") is no act to fall back on
+    "Kenya's foreign minister said that the region wanted peace.",
+    "The spokesman said in a statement on Monday.",
+    "The president stated that the economy was growing.",
+    "Officials in Lima said the vote went smoothly.",
+    "The minister told reporters that talks were going well.",
+    "The summit in Geneva, Switzerland, ended.",
+])
+def test_statements_to_no_one_are_no_events(events_extractor, sentence):
+    assert _lines(events_extractor, sentence) == []
+
+
+@pytest.mark.parametrize("sentence,target", [
+    # force used on a counted crowd falls on the crowd, not on the place it stands in
+    ("Police fired rubber bullets at hundreds of protesters in Lagos.", "protesters in Lagos"),
+    ("Soldiers opened fire on thousands of demonstrators near Khartoum.", "demonstrators"),
+    ("Riot police fired tear gas at dozens of marchers outside parliament in Nairobi.",
+     "marchers outside parliament"),
+    ("Troops shot at scores of rioters in Dhaka.", "rioters"),
+    ("Police fired water cannon at crowds of mourners in Tehran.", "crowds of mourners in Tehran"),
+])
+def test_force_on_a_counted_crowd_targets_the_crowd(events_extractor, sentence, target):
+    assert [(cameo, obj) for _, cameo, obj in _lines(events_extractor, sentence)] == [("175", target)]

@@ -44,6 +44,7 @@ from kg.extraction.roles import (
     in_adjunct,
     joint_actors,
     name_complement,
+    named_only,
     natural_cause,
     passive_agent,
     place_is_target,
@@ -181,7 +182,7 @@ class Extractor:
                 prep, obj_lemma = "as", named_as.lemma_.lower()
             etype = self.events.classify(
                 frame.lemma, particle=frame.particle, prep=prep, object_lemma=obj_lemma,
-                negated=negated, modality=modality)
+                negated=negated, modality=modality) if not named_only(trigger) else None
             if carried and etype is not None and not self._own_act(frame, etype, negated, modality):
                 # a light or statement verb ("launched an attack", "announced talks"): the
                 # event noun's frame carries the event

@@ -419,3 +419,19 @@ def test_statements_to_no_one_are_no_events(events_extractor, sentence):
 ])
 def test_force_on_a_counted_crowd_targets_the_crowd(events_extractor, sentence, target):
     assert [(cameo, obj) for _, cameo, obj in _lines(events_extractor, sentence)] == [("175", target)]
+
+
+@pytest.mark.parametrize("sentence,lines", [
+    # "what it called X" names a thing in passing: no criticism, the governing act is the event
+    ("Iran condemned what it called an act of piracy by Britain.", [("iran", "111", "Britain")]),
+    ("China criticised what it called interference by the United States.",
+     [("china", "111", "United States")]),
+    ("The opposition rejected what it called a sham election.", [(None, "120", "what it called a sham election")]),
+    ("The army ended what it called an operation against militants.", []),
+    ("Residents described what they called a massacre in the village.", []),
+    ("The ministry published what it called evidence of fraud.", []),
+    # a name given to an actor is still a judgement of it
+    ("Venezuela called Guyana a puppet of Washington.", [("venezuela", "111", "Guyana")]),
+])
+def test_a_name_given_in_passing_is_no_criticism(events_extractor, sentence, lines):
+    assert _lines(events_extractor, sentence) == lines

@@ -47,6 +47,7 @@ from kg.extraction.roles import (
     named_only,
     natural_cause,
     passive_agent,
+    unnamed_agent,
     place_is_target,
     requested_by,
     target_pools,
@@ -226,6 +227,8 @@ class Extractor:
                                                       place_is_target(etype.cameo if etype else None))
             if not others:
                 others = more
+            if unnamed_agent(frame, subject, etype.cameo if etype else None):
+                return []
             joint = joint_actors(frame, etype.cameo if etype else None) if retold is None else None
             if joint is not None:
                 # "French and Egyptian warships launched war games": the nations together
@@ -366,8 +369,9 @@ class Extractor:
         content = reported_clause(trigger) if statement else None
         retold = None
         if content is not None:
-            span = actor_span([t for c in content.children if c.dep_ in SUBJECT_DEPS
-                               for t in c.subtree])
+            # the subject's own name first: "Bolivian commander X" is X, not Bolivia
+            phrase = [t for c in content.children if c.dep_ in SUBJECT_DEPS for t in [c, *c.subtree]]
+            span = actor_span(phrase)
             if span is not None:
                 subject = resolver.resolve(span, index, role="actor")
                 trigger = content
@@ -386,6 +390,8 @@ class Extractor:
                 # "X was killed in a car bombing": the bombing is what acted, X its target
                 return resolver.resolve(frame.object, index, role="actor"), subject, retold, []
         own = [t for t in sent if subject.start <= t.idx < subject.end]
+        if retold is not None:
+            own += phrase  # nor is the title of the subject its target
         if (agent is None and actorness(subject) < 2 and actor_span(own) is None and not conjoined_actor(frame)
                 and frame.subject.root.lemma_.lower() not in AGENT_NOUNS):
             # (a conjunct of a named actor, "the UN and several other nations", is left as it is)

@@ -13,6 +13,7 @@ from kg.extraction.arguments import AGENT_NOUNS, actor_span, addressee, member_a
 from kg.extraction.clauses import Frame
 from kg.extraction.select import ACTOR_LABELS
 from kg.extraction.spans import SUBJECT_DEPS, arg_span, conjuncts, objects_of, prep_objects
+from kg.types import Mention
 
 # Prepositions of where or whence ("talks in Doha", "teams from Bulgaria", "recognised X as
 # Y's leader"): a place named inside them says where, not who acts or suffers the act.
@@ -121,6 +122,22 @@ def passive_agent(frame: Frame) -> Span | None:
             if span is not None:
                 return span
     return None
+
+
+# Acts done to someone that nobody does to themselves: arrests, detentions, killings, wounds.
+DONE_TO_ROOTS = frozenset({"17", "18"})
+DONE_TO_LEMMAS = frozenset({"kill", "wound", "injure", "shoot", "arrest", "detain", "jail", "imprison",
+                            "abduct", "kidnap", "torture", "execute", "deport"})
+
+
+def unnamed_agent(frame: Frame, source: Mention, cameo: str | None) -> bool:
+    """A coercion or assault in the passive whose doer is never named ("the president has
+    been detained", "nine people were wounded"): its patient still stands as the source,
+    which would read as the patient acting; no source, no event. ("Israel is opposed to X",
+    "forces were engaged in fighting" keep their subject: it is the actor.)"""
+    harm = (cameo or "")[:2] in DONE_TO_ROOTS or frame.lemma in DONE_TO_LEMMAS
+    return (harm and frame.pattern in {"passive", "passive-prep"}
+            and (source.start, source.end) == (frame.subject.start_char, frame.subject.end_char))
 
 
 # Participles that name where a statement comes from ("citing state television").

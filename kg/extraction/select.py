@@ -153,7 +153,7 @@ def select_events(events: Iterable[Event], depth: Mapping[int, int] | None = Non
         for e in uncoded:
             key = (e.evidence.doc, e.evidence.sent)
             if (key in done or actorness(e.subject) < FALLBACK_ACTORNESS or actorness(e.object) < FALLBACK_ACTORNESS
-                    or e.lemma in DESCRIPTIVE_LEMMAS):
+                    or e.lemma in DESCRIPTIVE_LEMMAS or _overlaps(e.subject, e.object)):
                 continue
             if key not in spare or _weight(e) > _weight(spare[key]):
                 spare[key] = e

@@ -360,40 +360,6 @@ def test_one_actor_named_by_a_phrase_and_its_word_is_one_source(events_extractor
     assert len(x.events) == 1
 
 
-@pytest.mark.parametrize("sentence,lines", [
-    # people of two nations acting together are each other's partners
-    ("Indian and Chinese troops held joint drills near the border.",
-     [("india", "150", "Chinese troops")]),
-    ("German and Polish ministers agreed to build a new bridge.",
-     [("germany", "030", "Polish ministers")]),
-    ("Brazilian and Argentine diplomats met in Montevideo.",
-     [("brazil", "040", "Argentine diplomats")]),
-    # the place of the talks is not the partner
-    ("Kenyan and Somali negotiators resumed talks in Nairobi on Monday.",
-     [("kenya", None, "Somali negotiators")]),
-    ("Japanese and Korean coast guards launched a joint patrol.",
-     [("japan", None, "Korean coast guards")]),
-    # an act on a named third party keeps it as the target
-    ("Indian and Chinese troops fought with Pakistani militants.",
-     [("china-military", "190", "Pakistani militants")]),
-])
-def test_nations_acting_together_are_partners(events_extractor, sentence, lines):
-    assert _lines(events_extractor, sentence) == lines
-
-
-@pytest.mark.parametrize("sentence,lines", [
-    # declaring or imposing a state of emergency or siege is CAMEO 1724, on the place it covers
-    ("Peru declared a state of emergency in three provinces.", [("peru", "1724", "a state of emergency")]),
-    ("Thailand declared a state of emergency after the protests.",
-     [("thailand", "1724", "a state of emergency")]),
-    ("Ecuador declared a state of emergency in its prisons.", [("ecuador", "1724", "a state of emergency")]),
-    ("The president declared a state of emergency in Lima.", [(None, "1724", "Lima")]),
-    ("The government imposed a state of emergency on the capital.", [(None, "1724", "a state of emergency")]),
-])
-def test_a_state_of_emergency_is_imposed(events_extractor, sentence, lines):
-    assert _lines(events_extractor, sentence) == lines
-
-
 @pytest.mark.parametrize("sentence", [
     # words addressed to no actor are no event between actors, and a phrase that places a
     # name ("Nairobi, Kenya") is no act to fall back on
@@ -421,7 +387,44 @@ def test_force_on_a_counted_crowd_targets_the_crowd(events_extractor, sentence, 
     assert [(cameo, obj) for _, cameo, obj in _lines(events_extractor, sentence)] == [("175", target)]
 
 
-@pytest.mark.parametrize("sentence,lines", [
+@pytest.mark.parametrize("sentence", [
+    # a reported fact about a titled person is theirs, and their title names no target
+    "Chadian rebel leader Mahamat Mahdi was held as part of an inquiry, state radio said.",
+    "Peruvian former president Pedro Castillo was moved to a new prison, officials said.",
+    "Haitian police chief Frantz Elbe was replaced as part of a shake-up, the ministry said.",
+    "Nigerien general Abdourahamane Tiani was named head of state, television reported.",
+    "Bolivian former commander Juan Salvador was held as part of the case, the agency said.",
+])
+def test_a_reported_persons_title_is_not_the_source_or_target(events_extractor, sentence):
+    events = events_extractor.extract(Document("t", sentence)).events
+    nations = {"chad", "peru", "haiti", "niger", "bolivia"}
+    assert not any(m is not None and m.entity in nations for e in events for m in (e.subject, e.object))
+
+
+# sentence -> (source entity, CAMEO code, target text) lines, one rule a group
+RULE_LINES = [
+    # people of two nations acting together are each other's partners
+    ("Indian and Chinese troops held joint drills near the border.",
+     [("india", "150", "Chinese troops")]),
+    ("German and Polish ministers agreed to build a new bridge.",
+     [("germany", "030", "Polish ministers")]),
+    ("Brazilian and Argentine diplomats met in Montevideo.",
+     [("brazil", "040", "Argentine diplomats")]),
+    # the place of the talks is not the partner
+    ("Kenyan and Somali negotiators resumed talks in Nairobi on Monday.",
+     [("kenya", None, "Somali negotiators")]),
+    ("Japanese and Korean coast guards launched a joint patrol.",
+     [("japan", None, "Korean coast guards")]),
+    # an act on a named third party keeps it as the target
+    ("Indian and Chinese troops fought with Pakistani militants.",
+     [("china-military", "190", "Pakistani militants")]),
+    # declaring or imposing a state of emergency or siege is CAMEO 1724, on the place it covers
+    ("Peru declared a state of emergency in three provinces.", [("peru", "1724", "a state of emergency")]),
+    ("Thailand declared a state of emergency after the protests.",
+     [("thailand", "1724", "a state of emergency")]),
+    ("Ecuador declared a state of emergency in its prisons.", [("ecuador", "1724", "a state of emergency")]),
+    ("The president declared a state of emergency in Lima.", [(None, "1724", "Lima")]),
+    ("The government imposed a state of emergency on the capital.", [(None, "1724", "a state of emergency")]),
     # "what it called X" names a thing in passing: no criticism, the governing act is the event
     ("Iran condemned what it called an act of piracy by Britain.", [("iran", "111", "Britain")]),
     ("China criticised what it called interference by the United States.",
@@ -432,6 +435,18 @@ def test_force_on_a_counted_crowd_targets_the_crowd(events_extractor, sentence, 
     ("The ministry published what it called evidence of fraud.", []),
     # a name given to an actor is still a judgement of it
     ("Venezuela called Guyana a puppet of Washington.", [("venezuela", "111", "Guyana")]),
-])
-def test_a_name_given_in_passing_is_no_criticism(events_extractor, sentence, lines):
+    # harm done by no one named: the victim is not the source, so there is no event
+    ("The opposition leader was arrested on Tuesday.", []),
+    ("The former minister has been detained.", []),
+    ("Nine people were wounded during the clashes.", []),
+    ("The journalist was abducted outside his home.", []),
+    ("Two soldiers were killed near the border.", []),
+    # a named agent acts; a stative passive keeps its subject as the actor
+    ("The rebels were arrested by police.", [(None, "173", "The rebels")]),
+    ("Israel is opposed to the plan.", [("israel", "110", "the plan")]),
+]
+
+
+@pytest.mark.parametrize("sentence,lines", RULE_LINES, ids=[c[0][:40] for c in RULE_LINES])
+def test_event_lines_by_rule(events_extractor, sentence, lines):
     assert _lines(events_extractor, sentence) == lines

@@ -21,6 +21,7 @@ from kg.extraction.arguments import (
     clause_depths,
     conjoined_actor,
     content_clause,
+    currency_name,
     object_lemma,
     obliged,
     raised_frames,
@@ -323,6 +324,8 @@ class Extractor:
         """The event type and target span as the act's sense has them: force used on a crowd
         is repression with the crowd as target; the place of a meeting is not its partner."""
         target = frame.object
+        if target is not None and currency_name(target.root):
+            target = None  # "pledged US $50 million": a sum, whose recipient is named elsewhere
         if etype is None:
             return etype, target
         crowd = crowd_of(frame.trigger) if (

@@ -117,8 +117,7 @@ def select_events(events: Iterable[Event], depth: Mapping[int, int] | None = Non
     uncoded = [e for e in events if e.cameo is None]
     # a hypothetical act ("if it is attacked", "unless Israel rescinds") has not happened and
     # is not promised: CAMEO codes no event for it
-    events = [e for e in events if e.cameo is not None and e.modality != "hypothetical"
-              and not _addressed_to_nobody(e)]
+    events = [e for e in events if e.cameo is not None and e.modality != "hypothetical"]
     same = _by_sentence(events)
     events = [e for e in events if not _reported(e, same[e.evidence])]
     same = _by_sentence(events)
@@ -136,6 +135,8 @@ def select_events(events: Iterable[Event], depth: Mapping[int, int] | None = Non
         if rank < 4:
             best = _reciprocal(best) or [max(best, key=lambda e: e.confidence)]
         best += _conjoined(group, best) + _conjoined_objects(group, best)
+        # after the partners of conjoined speakers are found ("X and Y reaffirmed their wish")
+        best = [e for e in best if not _addressed_to_nobody(e)]
         seen: set[tuple] = set()
         kept = []
         for e in sorted(best, key=lambda e: -e.confidence):
@@ -145,7 +146,8 @@ def select_events(events: Iterable[Event], depth: Mapping[int, int] | None = Non
                 kept.append(e)
         # one trigger, one act: conjoined actors share its code ("violated the truce in A
         # and in B" is not two kinds of violation)
-        merged.append([e for e in kept if e.cameo == kept[0].cameo])
+        if kept:
+            merged.append([e for e in kept if e.cameo == kept[0].cameo])
     out = [e for group in _main_events(merged, depth or {}) for e in group]
     if FALLBACK_ACTORNESS:
         done = {(e.evidence.doc, e.evidence.sent) for e in out}

@@ -444,6 +444,15 @@ RULE_LINES = [
     # a named agent acts; a stative passive keeps its subject as the actor
     ("The rebels were arrested by police.", [(None, "173", "The rebels")]),
     ("Israel is opposed to the plan.", [("israel", "110", "the plan")]),
+    # conjoined speakers address each other
+    ("Ghana and Togo reaffirmed their wish to deepen trade.", [("ghana", "010", "Togo"), ("togo", "010", "Ghana")]),
+    # a country named as its currency's ("US $50 million") is a sum, not the recipient
+    ("The US government pledged US $50 million to Pakistan on Monday.",
+     [("united-states-government", "030", "Pakistan")]),
+    ("China lent Zambia US $300 million.", [("china", "071", "Zambia")]),
+    ("Canada pledged NZ $5 million to Fiji.", [("canada", "030", "Fiji")]),
+    ("Japan gave Kenya $2 million in aid.", [("japan", "071", "Kenya")]),
+    ("The EU gave the US $2 million.", [("european-union", "071", "US")]),
 ]
 
 

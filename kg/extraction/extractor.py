@@ -51,6 +51,7 @@ from kg.extraction.roles import (
     unnamed_agent,
     place_is_target,
     requested_by,
+    speakers,
     target_pools,
 )
 from kg.extraction.spans import arg_span, conjuncts, objects_of, relation_tokens, text_of, verb_lemma
@@ -403,8 +404,13 @@ class Extractor:
                 # the patient of "X were killed by a bomb" is not the source
                 patient = ({t.i for t in frame.object} if frame.pattern == "passive-agent"
                            and frame.object is not None else set())
+                # "Hilferty said a gunship attacked the men": who tells is not who did it
+                # (a pronoun, "X said it would ...", is the speaker's own)
+                told_by = (speakers(trigger, reported=True) if content is None
+                           and frame.subject.root.pos_ != "PRON" else set())
                 before = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)])
-                          if t.i not in patient and not in_adjunct(t, titles=True, any_prep=True)]
+                          if t.i not in patient and t.i not in told_by
+                          and not in_adjunct(t, titles=True, any_prep=True)]
                 span = actor_span(before)
             if span is not None:
                 subject = resolver.resolve(span, index, role="actor")

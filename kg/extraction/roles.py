@@ -11,7 +11,7 @@ from spacy.tokens import Span, Token
 
 from kg.extraction.arguments import AGENT_NOUNS, actor_span, addressee, member_actors, names_actor, partners
 from kg.extraction.clauses import Frame
-from kg.extraction.select import ACTOR_LABELS
+from kg.extraction.select import ACTOR_LABELS, REPORTING_LEMMAS
 from kg.extraction.spans import SUBJECT_DEPS, arg_span, conjuncts, objects_of, prep_objects
 from kg.types import Mention
 
@@ -159,11 +159,24 @@ def excluded_targets(frame: Frame) -> set[int]:
              for t in p.subtree}
     # the speaker of a clause that reports or frames this one is not its target ("X
     # denounced the coup, saying the bloc rejects it")
-    own = {t.i for t in frame.trigger.subtree}
-    speakers = {t.i for verb in frame.trigger.ancestors if verb.pos_ in {"VERB", "AUX"}
-                for s in verb.children if s.dep_ in {"nsubj", "nsubjpass"} and s.i not in own
-                for t in s.subtree}
-    return phrase | cited | speakers
+    return phrase | cited | speakers(frame.trigger)
+
+
+def speakers(trigger: Token, reported: bool = False) -> set[int]:
+    """Tokens of the subjects of the clauses over a trigger: who reports or frames its act
+    ("Hilferty said a gunship attacked the men"), neither its target nor its doer.
+
+    Args:
+        reported: only the speakers of statements whose content holds the trigger.
+    """
+    own = {t.i for t in trigger.subtree}
+    verbs = trigger.ancestors
+    if reported:
+        verbs = [c.head for c in [trigger, *trigger.ancestors] if c.dep_ in {"ccomp", "parataxis"}
+                 and c.head.lemma_.lower() in REPORTING_LEMMAS]
+    return {t.i for verb in verbs if verb.pos_ in {"VERB", "AUX"}
+            for s in verb.children if s.dep_ in {"nsubj", "nsubjpass"} and s.i not in own
+            for t in s.subtree}
 
 
 def named_only(verb: Token) -> bool:

@@ -444,6 +444,12 @@ RULE_LINES = [
     # a named agent acts; a stative passive keeps its subject as the actor
     ("The rebels were arrested by police.", [(None, "173", "The rebels")]),
     ("Israel is opposed to the plan.", [("israel", "110", "the plan")]),
+    # who tells of an attack is not who carried it out
+    ("Hilferty said an AC-130 gunship attacked the men when they left a house.", [(None, "190", "the men")]),
+    ("Colonel Smith said a helicopter fired on the convoy.", [(None, "190", "the convoy")]),
+    ("Governor Ahmadi said a gunship attacked the village.", [(None, "190", "the village")]),
+    ("Major Diallo said an armed drone struck the convoy.", [(None, "190", "the convoy")]),
+    ("Spokesman Kirby said a warplane bombed the depot.", [(None, "195", "the depot")]),
     # conjoined speakers address each other
     ("Ghana and Togo reaffirmed their wish to deepen trade.", [("ghana", "010", "Togo"), ("togo", "010", "Ghana")]),
     # a country named as its currency's ("US $50 million") is a sum, not the recipient

@@ -57,7 +57,7 @@ def in_adjunct(tok: Token, *, titles: bool = False, any_prep: bool = False) -> b
                 node.ent_type_ != "PERSON"):
             return True
         if node.dep_ == "prep" and ((any_prep and node.lower_ != "of") or node.lower_ in PLACE_ADJUNCT_PREPS) and (
-                node.head.lemma_.lower() not in AGENT_NOUNS):
+                node.head.lemma_.lower() not in AGENT_NOUNS) and not stance_phrase(node):
             # "officials in Kyrgyzstan" are Kyrgyzstan's: only a phrase of place says where
             return True
         if (node is tok and node.dep_ == "compound" and node.ent_type_ in {"GPE", "LOC", "FAC"}
@@ -69,6 +69,17 @@ def in_adjunct(tok: Token, *, titles: bool = False, any_prep: bool = False) -> b
             return False
         node = node.head
     return False
+
+
+# Nouns after "in" that say whom an act answers, not where it is ("in defiance of X", "in
+# retaliation for X's raids", "in protest against X").
+STANCE_NOUNS = frozenset({"defiance", "retaliation", "response", "protest", "solidarity", "support",
+                          "opposition", "violation", "revenge", "reprisal"})
+
+
+def stance_phrase(prep: Token) -> bool:
+    """A prepositional phrase of stance rather than place: "in defiance of Chinese authorities"."""
+    return any(c.dep_ == "pobj" and c.lemma_.lower() in STANCE_NOUNS for c in prep.children)
 
 
 def agent_of(noun: Token) -> Span | None:
@@ -248,7 +259,11 @@ def target_pools(frame: Frame, trigger: Token, inside: list[Token], place_target
     embassy in X").
     """
     sent = trigger.sent
-    inside = [t for t in inside if place_target or not in_adjunct(t)]
+    # whom the act answers comes before a place ("blocked streets in X in defiance of Y" is
+    # against Y)
+    stance = [t for c in trigger.children if c.dep_ == "prep" and stance_phrase(c) for t in c.subtree]
+    inside = ([t for t in inside if not in_adjunct(t)] + stance
+              + [t for t in inside if place_target and in_adjunct(t)])
     stranded = any(t.dep_ == "prep" and t.n_rights == 0 for t in trigger.subtree) or (
         trigger.pos_ == "VERB" and not objects_of(trigger) and frame.object is not None)
     theirs = set() if stranded else {t.i for c in trigger.children if c.dep_ == "conj"
@@ -256,7 +271,7 @@ def target_pools(frame: Frame, trigger: Token, inside: list[Token], place_target
     children = sorted((c for c in trigger.children if c.dep_ not in SUBJECT_DEPS | {"punct", "expl"}
                        and c.i not in theirs),
                       key=lambda c: (c.dep_ in _CLAUSE_CHILD_DEPS,
-                                     c.dep_ == "prep" and c.lower_ in PLACE_ADJUNCT_PREPS))
+                                     c.dep_ == "prep" and c.lower_ in PLACE_ADJUNCT_PREPS and not stance_phrase(c)))
     args = [t for c in children for t in c.subtree if place_target or not in_adjunct(t)]
     after = [t for t in sent if t.i > trigger.i and t.i not in theirs and not in_adjunct(t)]
     rest = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)]) if not in_adjunct(t)]

@@ -450,6 +450,13 @@ RULE_LINES = [
     ("Governor Ahmadi said a gunship attacked the village.", [(None, "190", "the village")]),
     ("Major Diallo said an armed drone struck the convoy.", [(None, "190", "the convoy")]),
     ("Spokesman Kirby said a warplane bombed the depot.", [(None, "195", "the depot")]),
+    # whom an act answers ("in defiance of", "in protest against") comes before where it is
+    ("Truckers blocked the border in Tijuana in defiance of Mexican police.", [(None, "144", "Mexican")]),
+    ("Students blocked highways in Lima in defiance of Peruvian authorities.", [(None, "144", "Peruvian")]),
+    ("Drivers blocked roads in Nairobi in protest against Kenyan tax officials.", [(None, "144", "Kenyan")]),
+    ("Crowds filled squares in Tbilisi in defiance of Georgian police.", [(None, None, "Georgian")]),
+    ("Hamas fired rockets in retaliation for Israeli raids.", [("hamas", "195", "Israeli")]),
+    ("Workers went on strike in solidarity with Ghanaian miners.", [(None, "143", "Ghanaian")]),
     # conjoined speakers address each other
     ("Ghana and Togo reaffirmed their wish to deepen trade.", [("ghana", "010", "Togo"), ("togo", "010", "Ghana")]),
     # a country named as its currency's ("US $50 million") is a sum, not the recipient

@@ -193,8 +193,8 @@ def speakers(trigger: Token, reported: bool = False) -> set[int]:
 def named_only(verb: Token) -> bool:
     """A naming in passing, not a judgement: "what it called referendums", "which he called a
     reform" label a thing the sentence is about; nobody is praised or denounced."""
-    return name_complement(verb) is not None and any(
-        c.dep_ == "dobj" and c.tag_ in {"WP", "WDT"} for c in verb.children)
+    named = name_complement(verb) is not None or any(c.dep_ == "oprd" for c in verb.children)
+    return named and any(c.dep_ == "dobj" and c.tag_ in {"WP", "WDT"} for c in verb.children)
 
 
 # Crowds of people on the street: force used on them is repression, not war (CAMEO 175).

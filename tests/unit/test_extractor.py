@@ -433,6 +433,7 @@ RULE_LINES = [
     ("The army ended what it called an operation against militants.", []),
     ("Residents described what they called a massacre in the village.", []),
     ("The ministry published what it called evidence of fraud.", []),
+    ('Tanks surrounded the palace in what the president called an attempted "coup d\'etat".', []),
     # a name given to an actor is still a judgement of it
     ("Venezuela called Guyana a puppet of Washington.", [("venezuela", "111", "Guyana")]),
     # harm done by no one named: the victim is not the source, so there is no event

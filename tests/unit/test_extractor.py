@@ -458,6 +458,13 @@ RULE_LINES = [
     ("Crowds filled squares in Tbilisi in defiance of Georgian police.", [(None, None, "Georgian")]),
     ("Hamas fired rockets in retaliation for Israeli raids.", [("hamas", "195", "Israeli")]),
     ("Workers went on strike in solidarity with Ghanaian miners.", [(None, "143", "Ghanaian")]),
+    # calling a demonstration stages it; receiving a call is a phone call with the caller
+    ("Organizers called the demonstration at a waterfront park.", [(None, "141", "the demonstration")]),
+    ("The union called a protest outside parliament.", [(None, "141", "a protest outside parliament")]),
+    ("Activists called a march against the Indian government.", [(None, "141", "Indian")]),
+    ("Putin received a call from Erdogan on Monday.", [("vladimir-putin", "041", "Erdogan")]),
+    ("Biden received a call from Netanyahu.", [("joe-biden", "041", "Netanyahu")]),
+    ("The minister received a phone call from his Kenyan counterpart.", [(None, "041", "Kenyan")]),
     # conjoined speakers address each other
     ("Ghana and Togo reaffirmed their wish to deepen trade.", [("ghana", "010", "Togo"), ("togo", "010", "Ghana")]),
     # a country named as its currency's ("US $50 million") is a sum, not the recipient

@@ -16,18 +16,19 @@ from kg.extraction.clauses import Frame
 from kg.extraction.coding import EventCoder
 from kg.extraction.resolver import EntityResolver
 from kg.extraction.roles import (
+    actorness,
     agent_of,
     excluded_targets,
     in_adjunct,
     own_phrase,
     passive_agent,
+    speakers,
     target_pools,
 )
-from kg.extraction.roles import actorness
 from kg.extraction.spans import arg_span, conjuncts
-from kg.types import Mention
 from kg.extraction.vocab import PASSIVE_PLACE_PREPS, SUBJECT_DEPS
 from kg.extraction.words import AGENT_NOUNS
+from kg.types import Mention
 
 __all__ = ["event_actors"]
 
@@ -46,8 +47,9 @@ def event_actors(frame: Frame, subject: Mention, obj: Mention | None, target: Sp
     content = reported_clause(trigger) if statement else None
     retold = None
     if content is not None:
-        span = actor_span([t for c in content.children if c.dep_ in SUBJECT_DEPS
-                           for t in c.subtree])
+        # the subject's own name first: "Bolivian commander X" is X, not Bolivia
+        phrase = [t for c in content.children if c.dep_ in SUBJECT_DEPS for t in [c, *c.subtree]]
+        span = actor_span(phrase)
         if span is not None:
             subject = resolver.resolve(span, index, role="actor")
             trigger = content
@@ -65,17 +67,20 @@ def event_actors(frame: Frame, subject: Mention, obj: Mention | None, target: Sp
         if coder.by_means(frame) is not None:
             # "X was killed in a car bombing": the bombing is what acted, X its target
             return resolver.resolve(frame.object, index, role="actor"), subject, retold, []
-    subject, own = _source(frame, subject, trigger, agent, content, index, resolver)
+    # nor is the title of a retold subject its target
+    told = phrase if retold is not None else []
+    subject, own = _source(frame, subject, trigger, agent, content, index, resolver, told)
     obj, more = _target(frame, subject, obj, target, own, trigger, agent, content, index, resolver,
                         place_target)
     return subject, obj, retold, more
 
 
 def _source(frame: Frame, subject: Mention, trigger: Token, agent: Span | None, content: Token | None,
-            index: int, resolver: EntityResolver) -> tuple[Mention, list[Token]]:
-    """The source as an actor, with the sentence's tokens it covers."""
+            index: int, resolver: EntityResolver, told: list[Token]) -> tuple[Mention, list[Token]]:
+    """The source as an actor, with the sentence's tokens it covers (and ``told``, the retold
+    content's subject phrase)."""
     sent = frame.trigger.sent
-    own = [t for t in sent if subject.start <= t.idx < subject.end]
+    own = [t for t in sent if subject.start <= t.idx < subject.end] + told
     if (agent is None and actorness(subject) < 2 and actor_span(own) is None and not conjoined_actor(frame)
             and frame.subject.root.lemma_.lower() not in AGENT_NOUNS):
         # (a conjunct of a named actor, "the UN and several other nations", is left as it is)
@@ -84,8 +89,13 @@ def _source(frame: Frame, subject: Mention, trigger: Token, agent: Span | None, 
             # the patient of "X were killed by a bomb" is not the source
             patient = ({t.i for t in frame.object} if frame.pattern == "passive-agent"
                        and frame.object is not None else set())
+            # "Hilferty said a gunship attacked the men": who tells is not who did it
+            # (a pronoun, "X said it would ...", is the speaker's own)
+            told_by = (speakers(trigger, reported=True) if content is None
+                       and frame.subject.root.pos_ != "PRON" else set())
             before = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)])
-                      if t.i not in patient and not in_adjunct(t, titles=True, any_prep=True)]
+                      if t.i not in patient and t.i not in told_by
+                      and not in_adjunct(t, titles=True, any_prep=True)]
             span = actor_span(before)
         if span is not None:
             subject = resolver.resolve(span, index, role="actor")

@@ -73,10 +73,21 @@ def conjoined_actor(frame: Frame) -> bool:
 
 def names_actor(tok: Token) -> bool:
     """A token that names an actor: a named entity of an actor type, or a proper noun."""
+    if currency_name(tok):
+        return False
     if tok.ent_type_ in ACTOR_LABELS:
         return True
     return (tok.pos_ == "PROPN" and not tok.ent_type_ and tok.lower_ not in TIME_WORDS
             and tok.is_alpha and (tok.is_title or (tok.is_upper and len(tok) > 1)))  # "ECOWAS"
+
+
+def currency_name(tok: Token) -> bool:
+    """A country named as its currency's ("US $50 million"): a sum, not an actor."""
+    # "gave Kenya $2 million" and "gave the US $2 million" name a recipient: only a bare
+    # abbreviation before the sign is the currency's
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    return (nxt is not None and nxt.tag_ == "$" and tok.is_upper and len(tok) <= 3
+            and not any(c.dep_ == "det" for c in tok.children))
 
 
 def actor_span(tokens: list[Token]) -> Span | None:

@@ -14,11 +14,22 @@ from kg.extraction.arguments import content_clause, obliged
 from kg.extraction.clauses import Frame
 from kg.extraction.coding import EventCoder
 from kg.extraction.confidence import score
-from kg.extraction.events import EventLexicon, EventType
+from kg.extraction.events import STATEMENT_ROOT, EventLexicon, EventType
 from kg.extraction.resolver import EntityResolver
-from kg.extraction.roles import event_target, place_is_target, requested_by
-from kg.extraction.events import STATEMENT_ROOT
-from kg.extraction.spans import arg_span, conjuncts, relation_tokens, text_of, verb_lemma
+from kg.extraction.roles import (
+    event_target,
+    joint_actors,
+    place_is_target,
+    requested_by,
+    unnamed_agent,
+)
+from kg.extraction.spans import (
+    arg_span,
+    conjuncts,
+    relation_tokens,
+    text_of,
+    verb_lemma,
+)
 from kg.extraction.stance import attribution, location, quote, stance
 from kg.extraction.timex import TimeExpr, date_for
 from kg.types import Event, Evidence, Mention
@@ -90,6 +101,8 @@ class EventAssembler:
         negated = negated or frame.negated
         etype, carried = self.coder.code(frame, negated, modality, scope.carriers)
         parties = self._parties(frame, etype, carried, negated, modality, scope)
+        if parties is None:
+            return []
         event = self._event(frame, parties, cue, negated, modality, scope)
         events = [event]
         for span in parties.others:
@@ -99,7 +112,7 @@ class EventAssembler:
         return events
 
     def _parties(self, frame: Frame, etype: EventType | None, carried: bool, negated: bool,
-                 modality: str, scope: SentenceScope) -> _Parties:
+                 modality: str, scope: SentenceScope) -> _Parties | None:
         """Type, source and target of the event: the requester of a demand, the partner of a
         deal, the actors of a statement's content (event mode)."""
         trigger = frame.trigger
@@ -135,12 +148,20 @@ class EventAssembler:
         return _Parties(etype, subject, obj, others, None)
 
     def _actors(self, frame: Frame, etype: EventType | None, subject: Mention, obj: Mention | None,
-                target: Span | None, others: list, scope: SentenceScope) -> _Parties:
-        """Event mode: the actors of the act (:func:`~kg.extraction.actors.event_actors`)."""
-        root = etype.cameo[:2] if etype is not None else None
+                target: Span | None, others: list, scope: SentenceScope) -> _Parties | None:
+        """Event mode: the actors of the act (:func:`~kg.extraction.actors.event_actors`); None
+        when harm is told with no one named who did it."""
+        cameo = etype.cameo if etype is not None else None
         subject, obj, retold, more = event_actors(frame, subject, obj, target, scope.index, scope.resolver,
-                                                  self.coder, root == STATEMENT_ROOT,
-                                                  place_is_target(etype.cameo if etype else None))
+                                                  self.coder, cameo is not None and cameo[:2] == STATEMENT_ROOT,
+                                                  place_is_target(cameo))
+        if unnamed_agent(frame, subject, cameo):
+            return None
+        joint = joint_actors(frame, cameo) if retold is None else None
+        if joint is not None:
+            # "French and Egyptian warships launched war games": the nations together
+            subject, obj = (scope.resolve(span) for span in joint)
+            others, more = [], []
         if retold is None:
             return _Parties(etype, subject, obj, others or more, None)
         # the speaker made the statement, not the content's actors: told as theirs, the

@@ -39,7 +39,6 @@ from kg.extraction.vocab import (
 )
 from kg.extraction.words import OBJECT_CONTROL_VERBS
 
-
 # How much a pattern is trusted before argument quality is taken into account.
 RELIABILITY = {
     "svo": 0.85,

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from kg.extraction.arguments import act_modifier, object_lemma
+from kg.extraction.arguments import act_modifier, currency_name, object_lemma
 from kg.extraction.clauses import Frame
-from kg.extraction.events import EventLexicon, EventType
+from kg.extraction.events import STATEMENT_ROOT, EventLexicon, EventType
 from kg.extraction.roles import (
     crowd_of,
     means_nouns,
     name_complement,
+    named_only,
     natural_cause,
     place_is_target,
 )
-from kg.extraction.events import STATEMENT_ROOT
 from kg.extraction.spans import arg_span, objects_of
 from kg.extraction.stance import demanded
 from kg.extraction.vocab import PLACE_ADJUNCT_PREPS, PLACE_LABELS
@@ -87,6 +87,8 @@ class EventCoder:
         if named_as is not None:
             # "called Maduro a dictator": a name given, not a phone call
             prep, obj_lemma = "as", named_as.lemma_.lower()
+        if named_only(frame.trigger):
+            return None  # "what it called referendums": a name given in passing
         return self.events.classify(frame.lemma, particle=frame.particle, prep=prep,
                                     object_lemma=obj_lemma, negated=negated, modality=modality)
 
@@ -128,6 +130,8 @@ class EventCoder:
         """The event type and target span as the act's sense has them: force used on a crowd
         is repression with the crowd as target; the place of a meeting is not its partner."""
         target = frame.object
+        if target is not None and currency_name(target.root):
+            target = None  # "pledged US $50 million": a sum, whose recipient is named elsewhere
         if etype is None:
             return etype, target
         crowd = crowd_of(frame.trigger) if (

@@ -33,6 +33,7 @@ from kg.extraction.vocab import (
     PARTY_PREPS,
     PLACE_LABELS,
     POSSESSOR_DEPS,
+    WHEN_LABELS,
 )
 from kg.extraction.words import ENTRY_VERBS, FORMS_OF_ADDRESS, LIGHT_VERBS
 from kg.resources import data_dir, read_tsv
@@ -244,15 +245,20 @@ def _frames_for(noun: Token, entry: NominalTrigger, lexicon) -> Iterator[Frame]:
     by_agent = [pobj for prep, pobj in pps if prep in entry.agent_preps and prep not in entry.target_preps]
     if not agents and by_agent:
         agents = conjuncts(by_agent[0])
-    if not agents and light is not None:
-        agents, _ = logical_subjects(light)
-        pattern = "light-verb"
+    if light is not None and (not agents or _theme_agent(agents, pps)):
+        # "the US speeded up the withdrawal of its forces": who moves is not who acts
+        subjects, how = logical_subjects(light)
+        if subjects and (how == "explicit" or not agents):
+            agents, pattern = subjects, "light-verb"
+            by_agent = []
     if not agents:
         return
     targets: list[tuple[str, Token]] = []
     for prep, pobj in pps:
-        if prep in entry.target_preps and pobj not in by_agent:
+        if prep in entry.target_preps and pobj not in by_agent and pobj.ent_type_ not in WHEN_LABELS:
             targets.extend((prep, m) for m in conjuncts(pobj))
+    if not targets:
+        targets = _theme_targets(pps, entry) or _content_subjects(noun, light)
     if not targets and by_agent:
         # "the presence of troops in the region": the place often hangs on the agent noun
         for prep, pobj in _pp_args(by_agent[0]):
@@ -279,6 +285,28 @@ def _frames_for(noun: Token, entry: NominalTrigger, lexicon) -> Iterator[Frame]:
             if mutual:  # "Russia's talks with Iran": Iran holds talks with Russia too
                 yield Frame(arg_span(target), noun, rel, entry.lemma, arg_span(agent), MUTUAL_PATTERN,
                             prep=prep, negated=negated, nominal=True)
+
+
+def _theme_agent(agents: list[Token], pps: list[tuple[str, Token]]) -> bool:
+    """Whether the agents found are the "of" phrase ("the withdrawal of some forces") rather
+    than a named actor's modifier or "by" phrase."""
+    return any(prep == "of" and pobj is agents[0] for prep, pobj in pps)
+
+
+def _theme_targets(pps: list[tuple[str, Token]], entry: NominalTrigger) -> list[tuple[str, Token]]:
+    """Targets hung on the act's theme: "a suspension of air links with X", "the lifting of
+    sanctions on X", "the withdrawal of troops from X" (when the parser hangs "from" there)."""
+    return [(prep, m) for of, theme in pps if of == "of" for prep, pobj in _pp_args(theme)
+            if prep in entry.target_preps and prep not in entry.agent_preps for m in conjuncts(pobj)]
+
+
+def _content_subjects(noun: Token, light: Token | None) -> list[tuple[str, Token]]:
+    """Whom a demand, warning or appeal is made on when a clause says it: "its demand that
+    Israel ease restrictions" -> Israel (the parser may hang the clause on the light verb)."""
+    heads = [noun] if light is None else [noun, light]
+    return [("that", s) for head in heads for clause in head.children if clause.dep_ in {"acl", "ccomp"}
+            and clause.i > noun.i and clause.pos_ in {"VERB", "AUX"} and any(m.lower_ == "that" for m in clause.children if m.dep_ == "mark")
+            for subj in clause.children if subj.dep_ == "nsubj" and subj.pos_ != "PRON" for s in conjuncts(subj)]
 
 
 def appositive_frames(sent: Span) -> Iterator[Frame]:

@@ -12,8 +12,8 @@ from kg.extraction import coref
 from kg.extraction.entities import is_plural, record_label
 from kg.extraction.registry import EntityRegistry
 from kg.extraction.spans import ents_in
-from kg.types import Event, Mention
 from kg.extraction.vocab import DETERMINERS, ENTITY_LABELS, PLURAL_COUNTS
+from kg.types import Event, Mention
 
 __all__ = ["PluralDescriptions"]
 

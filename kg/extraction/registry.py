@@ -21,10 +21,16 @@ from kg.extraction.entities import (
     core_bounds,
     is_plural,
 )
-from kg.extraction.gazetteer import GazEntry, Gazetteer, name_key, slugify, strip_possessive
+from kg.extraction.gazetteer import (
+    GazEntry,
+    Gazetteer,
+    name_key,
+    slugify,
+    strip_possessive,
+)
 from kg.extraction.spans import doc_table, span_text
-from kg.types import Entity
 from kg.extraction.words import NAME_HONORIFICS, TITLE_MODIFIERS
+from kg.types import Entity
 
 __all__ = ["EntityRegistry"]
 

@@ -25,8 +25,8 @@ from kg.extraction.plurals import PluralDescriptions
 from kg.extraction.registry import EntityRegistry
 from kg.extraction.spans import ents_in, span_text
 from kg.extraction.titles import TitleReader
-from kg.types import Entity, Event, Mention
 from kg.extraction.vocab import ENTITY_LABELS, PLACE_PREPS
+from kg.types import Entity, Event, Mention
 
 __all__ = ["EntityResolver"]
 

@@ -9,25 +9,41 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from kg.extraction.arguments import actor_span, addressee, member_actors, names_actor, partners
+from kg.extraction.arguments import (
+    actor_span,
+    addressee,
+    member_actors,
+    names_actor,
+    partners,
+)
 from kg.extraction.clauses import Frame
 from kg.extraction.spans import arg_span, conjuncts, objects_of, prep_objects
 from kg.extraction.vocab import (
-    ACTOR_LABELS,
-    FUNCTION_WORDS,
-    NOT_ACTOR_LABELS,
     ACT_PREPS,
+    ACTOR_LABELS,
     AGENT_MODIFIER_LABELS,
     AGENT_NOUN_PREPS,
     CLAUSE_CHILD_DEPS,
     CONCERN_PREPS,
+    FUNCTION_WORDS,
     MEANS_PREPS,
+    NATION_LABELS,
+    NOT_ACTOR_LABELS,
     NOUN_PHRASE_DEPS,
     OWN_POSSESSIVES,
     PLACE_ADJUNCT_PREPS,
     SUBJECT_DEPS,
 )
-from kg.extraction.words import AGENT_NOUNS, ATTRIBUTION_PARTICIPLES, CROWD_NOUNS, HAZARD_NOUNS, TIME_WORDS
+from kg.extraction.words import (
+    AGENT_NOUNS,
+    ATTRIBUTION_PARTICIPLES,
+    CROWD_NOUNS,
+    DONE_TO_LEMMAS,
+    HAZARD_NOUNS,
+    STANCE_NOUNS,
+    STATEMENT_VERBS,
+    TIME_WORDS,
+)
 from kg.types import Mention
 
 # Event roots whose place is never their partner: statements and consultations ("said in
@@ -62,7 +78,7 @@ def in_adjunct(tok: Token, *, titles: bool = False, any_prep: bool = False) -> b
                 node.ent_type_ != "PERSON"):
             return True
         if node.dep_ == "prep" and ((any_prep and node.lower_ != "of") or node.lower_ in PLACE_ADJUNCT_PREPS) and (
-                node.head.lemma_.lower() not in AGENT_NOUNS):
+                node.head.lemma_.lower() not in AGENT_NOUNS) and not stance_phrase(node):
             # "officials in Kyrgyzstan" are Kyrgyzstan's: only a phrase of place says where
             return True
         if (node is tok and node.dep_ == "compound" and node.ent_type_ in {"GPE", "LOC", "FAC"}
@@ -74,6 +90,15 @@ def in_adjunct(tok: Token, *, titles: bool = False, any_prep: bool = False) -> b
             return False
         node = node.head
     return False
+
+
+# Nouns after "in" that say whom an act answers, not where it is ("in defiance of X", "in
+# retaliation for X's raids", "in protest against X").
+
+
+def stance_phrase(prep: Token) -> bool:
+    """A prepositional phrase of stance rather than place: "in defiance of Chinese authorities"."""
+    return any(c.dep_ == "pobj" and c.lemma_.lower() in STANCE_NOUNS for c in prep.children)
 
 
 def agent_of(noun: Token) -> Span | None:
@@ -124,6 +149,20 @@ def passive_agent(frame: Frame) -> Span | None:
     return None
 
 
+# Acts done to someone that nobody does to themselves: arrests, detentions, killings, wounds.
+DONE_TO_ROOTS = frozenset({"17", "18"})
+
+
+def unnamed_agent(frame: Frame, source: Mention, cameo: str | None) -> bool:
+    """A coercion or assault in the passive whose doer is never named ("the president has
+    been detained", "nine people were wounded"): its patient still stands as the source,
+    which would read as the patient acting; no source, no event. ("Israel is opposed to X",
+    "forces were engaged in fighting" keep their subject: it is the actor.)"""
+    harm = (cameo or "")[:2] in DONE_TO_ROOTS or frame.lemma in DONE_TO_LEMMAS
+    return (harm and frame.pattern in {"passive", "passive-prep"}
+            and (source.start, source.end) == (frame.subject.start_char, frame.subject.end_char))
+
+
 def excluded_targets(frame: Frame) -> set[int]:
     """Tokens that cannot be a frame's target: its subject's own phrase (appositions and
     titles included) outside the trigger's clause and its conjuncts, the sources a
@@ -139,11 +178,31 @@ def excluded_targets(frame: Frame) -> set[int]:
              for t in p.subtree}
     # the speaker of a clause that reports or frames this one is not its target ("X
     # denounced the coup, saying the bloc rejects it")
-    own = {t.i for t in frame.trigger.subtree}
-    speakers = {t.i for verb in frame.trigger.ancestors if verb.pos_ in {"VERB", "AUX"}
-                for s in verb.children if s.dep_ in {"nsubj", "nsubjpass"} and s.i not in own
-                for t in s.subtree}
-    return phrase | cited | speakers
+    return phrase | cited | speakers(frame.trigger)
+
+
+def speakers(trigger: Token, reported: bool = False) -> set[int]:
+    """Tokens of the subjects of the clauses over a trigger: who reports or frames its act
+    ("Hilferty said a gunship attacked the men"), neither its target nor its doer.
+
+    Args:
+        reported: only the speakers of statements whose content holds the trigger.
+    """
+    own = {t.i for t in trigger.subtree}
+    verbs = trigger.ancestors
+    if reported:
+        verbs = [c.head for c in [trigger, *trigger.ancestors] if c.dep_ in {"ccomp", "parataxis"}
+                 and c.head.lemma_.lower() in STATEMENT_VERBS]
+    return {t.i for verb in verbs if verb.pos_ in {"VERB", "AUX"}
+            for s in verb.children if s.dep_ in {"nsubj", "nsubjpass"} and s.i not in own
+            for t in s.subtree}
+
+
+def named_only(verb: Token) -> bool:
+    """A naming in passing, not a judgement: "what it called referendums", "which he called a
+    reform" label a thing the sentence is about; nobody is praised or denounced."""
+    named = name_complement(verb) is not None or any(c.dep_ == "oprd" for c in verb.children)
+    return named and any(c.dep_ == "dobj" and c.tag_ in {"WP", "WDT"} for c in verb.children)
 
 
 def name_complement(verb: Token) -> Token | None:
@@ -165,10 +224,10 @@ def crowd_of(verb: Token) -> Token | None:
     # "fired tear gas to disperse protesters": the purpose says on whom
     verbs = [verb, *(c for c in verb.children if c.dep_ in {"advcl", "xcomp"} and c.tag_ == "VB")]
     heads = [c for v in verbs for c in v.children if c.dep_ == "dobj"]
-    # "thousands of protesters"
-    heads += [p for h in heads for prep, pobj in prep_objects(h) if prep.lower_ == "of" for p in conjuncts(pobj)]
     heads += [p for prep, pobj in prep_objects(verb) if prep.lower_ in {"on", "at", "against", "into"}
               for p in conjuncts(pobj)]
+    # "thousands of protesters", "fired at thousands of protesters"
+    heads += [p for h in heads for prep, pobj in prep_objects(h) if prep.lower_ == "of" for p in conjuncts(pobj)]
     return next((h for h in heads if h.lemma_.lower() in CROWD_NOUNS), None)
 
 
@@ -193,7 +252,11 @@ def target_pools(frame: Frame, trigger: Token, inside: list[Token], place_target
     embassy in X").
     """
     sent = trigger.sent
-    inside = [t for t in inside if place_target or not in_adjunct(t)]
+    # whom the act answers comes before a place ("blocked streets in X in defiance of Y" is
+    # against Y)
+    stance = [t for c in trigger.children if c.dep_ == "prep" and stance_phrase(c) for t in c.subtree]
+    inside = ([t for t in inside if not in_adjunct(t)] + stance
+              + [t for t in inside if place_target and in_adjunct(t)])
     stranded = any(t.dep_ == "prep" and t.n_rights == 0 for t in trigger.subtree) or (
         trigger.pos_ == "VERB" and not objects_of(trigger) and frame.object is not None)
     theirs = set() if stranded else {t.i for c in trigger.children if c.dep_ == "conj"
@@ -201,7 +264,7 @@ def target_pools(frame: Frame, trigger: Token, inside: list[Token], place_target
     children = sorted((c for c in trigger.children if c.dep_ not in SUBJECT_DEPS | {"punct", "expl"}
                        and c.i not in theirs),
                       key=lambda c: (c.dep_ in CLAUSE_CHILD_DEPS,
-                                     c.dep_ == "prep" and c.lower_ in PLACE_ADJUNCT_PREPS))
+                                     c.dep_ == "prep" and c.lower_ in PLACE_ADJUNCT_PREPS and not stance_phrase(c)))
     args = [t for c in children for t in c.subtree if place_target or not in_adjunct(t)]
     after = [t for t in sent if t.i > trigger.i and t.i not in theirs and not in_adjunct(t)]
     rest = [t for t in reversed(sent[: max(trigger.i - sent.start, 0)]) if not in_adjunct(t)]
@@ -299,3 +362,25 @@ def actorness(m: Mention | None) -> int:
         return 2
     return int(any(w[:1].isupper() for w in words[1:])
                or (words[0][:1].isupper() and words[0].lower() not in FUNCTION_WORDS))
+
+
+def joint_actors(frame: Frame, cameo: str | None) -> tuple[Span, Span] | None:
+    """The two nations of a subject whose people act together, when the act names no actor of
+    its own: "French and Egyptian warships launched war games" -> (French, Egyptian warships),
+    each the other's partner, as with conjoined subjects ("France and Egypt held talks").
+    A place reached by a preposition ("returned to Geneva") is not the act's actor, unless
+    the act is a visit."""
+    root = frame.subject.root
+    where = frame.prep is not None and (cameo or "")[:3] not in TRAVEL_CODES
+    if frame.object is not None and any(names_actor(t) for t in frame.object if t.ent_type_ != "DATE"
+                                        and not (where and t.ent_type_ in {"GPE", "LOC", "FAC"})
+                                        and not in_adjunct(t)):
+        return None
+    for mod in (c for c in root.children if c.dep_ in {"amod", "compound", "nmod"} and c.i < root.i
+                and c.ent_type_ in NATION_LABELS):
+        other = next((c for c in mod.children if c.dep_ == "conj" and c.ent_type_ in NATION_LABELS
+                      and c.i < root.i), None)
+        if other is not None:
+            doc = root.doc
+            return doc[mod.i: mod.i + 1], doc[other.i: root.i + 1]
+    return None

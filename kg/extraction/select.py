@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from kg.extraction.nominal import MUTUAL_PATTERN
 from kg.extraction.events import STATEMENT_ROOT
+from kg.extraction.nominal import MUTUAL_PATTERN
 from kg.extraction.roles import actorness
 from kg.extraction.vocab import PLACE_LABELS, PLACE_PREPS
-from kg.extraction.words import INTENT_WORDS, STATEMENT_VERBS
+from kg.extraction.words import DESCRIPTIVE_LEMMAS, INTENT_WORDS, STATEMENT_VERBS
 from kg.types import Event, Evidence, Extraction, Mention
 
 __all__ = ["report_content", "select_events", "only_events"]
@@ -34,6 +34,12 @@ def _overlaps(a: Mention | None, b: Mention | None) -> bool:
 
 def _statement(e: Event) -> bool:
     return (e.cameo or "").startswith(STATEMENT_ROOT)
+
+
+def _addressed_to_nobody(e: Event) -> bool:
+    """A statement about no one ("X said that people wanted peace", "X said in a statement"):
+    words with no actor to address are not an event between actors."""
+    return _statement(e) and actorness(e.object) < 2
 
 
 def _reported(e: Event, coded: list[Event]) -> bool:
@@ -108,23 +114,27 @@ def select_events(events: Iterable[Event], depth: Mapping[int, int] | None = Non
         if rank < 4:
             best = _reciprocal(best) or [max(best, key=lambda e: e.confidence)]
         best += _conjoined(group, best) + _conjoined_objects(group, best)
+        # after the partners of conjoined speakers are found ("X and Y reaffirmed their wish")
+        best = [e for e in best if not _addressed_to_nobody(e)]
         seen: set[tuple] = set()
         kept = []
         for e in sorted(best, key=lambda e: -e.confidence):
             key = (e.subject.entity or e.subject.text, (e.object.entity or e.object.text) if e.object else None)
-            if key not in seen and not any(_nested_subject(e, k) for k in kept):
+            if key not in seen and not any(_nested_subject(e, k) or _nested_object(e, k) for k in kept):
                 seen.add(key)
                 kept.append(e)
         # one trigger, one act: conjoined actors share its code ("violated the truce in A
         # and in B" is not two kinds of violation)
-        merged.append([e for e in kept if e.cameo == kept[0].cameo])
+        if kept:
+            merged.append([e for e in kept if e.cameo == kept[0].cameo])
     out = [e for group in _main_events(merged, depth or {}) for e in group]
     if FALLBACK_ACTORNESS:
         done = {(e.evidence.doc, e.evidence.sent) for e in out}
         spare: dict[tuple, Event] = {}
         for e in uncoded:
             key = (e.evidence.doc, e.evidence.sent)
-            if key in done or actorness(e.subject) < FALLBACK_ACTORNESS or actorness(e.object) < FALLBACK_ACTORNESS:
+            if (key in done or actorness(e.subject) < FALLBACK_ACTORNESS or actorness(e.object) < FALLBACK_ACTORNESS
+                    or e.lemma in DESCRIPTIVE_LEMMAS or _overlaps(e.subject, e.object)):
                 continue
             if key not in spare or _weight(e) > _weight(spare[key]):
                 spare[key] = e
@@ -229,6 +239,13 @@ def _nested_subject(a: Event, b: Event) -> bool:
     if a.object is None or b.object is None or (a.object.entity or a.object.text) != (b.object.entity or b.object.text):
         return False
     return _overlaps(a.subject, b.subject)
+
+
+def _nested_object(a: Event, b: Event) -> bool:
+    """Two readings of one act by one source whose targets are a phrase and a word of it
+    ("Nigerian President X" and "Nigerian"): the title's nation is not a second target."""
+    return ((a.subject.entity or a.subject.text) == (b.subject.entity or b.subject.text)
+            and _overlaps(a.object, b.object))
 
 
 def _same_object(a: Event, b: Event) -> bool:

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.context import DocTable, doc_context
-
 from kg.extraction.vocab import (
     ARG_DROP_DEPS,
     CLAUSE_EDGE_DEPS,

@@ -56,6 +56,10 @@ EVENT_AGENT_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 # "Hamas attacks").
 AGENT_MODIFIER_LABELS = frozenset({"NORP", "GPE", "ORG"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Modifiers that name the nation of a phrase's people ("French and Egyptian warships").
+NATION_LABELS = frozenset({"NORP", "GPE"})
+# A time is never an act's target ("a suspension on Wednesday").
+WHEN_LABELS = frozenset({"DATE", "TIME"})
 # Labels of values, never actors.
 NOT_ACTOR_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 # The entity types of kg's gazetteer and graph.

@@ -362,3 +362,125 @@ def test_one_actor_named_by_a_phrase_and_its_word_is_one_source(events_extractor
     # "Israeli helicopters and tanks": the tanks are Israeli too, one source for one act
     x = events_extractor.extract(Document("t", sentence))
     assert len(x.events) == 1
+
+
+@pytest.mark.parametrize("sentence", [
+    # words addressed to no actor are no event between actors, and a phrase that places a
+    # name ("Nairobi, Kenya") is no act to fall back on
+    "Kenya's foreign minister said that the region wanted peace.",
+    "The spokesman said in a statement on Monday.",
+    "The president stated that the economy was growing.",
+    "Officials in Lima said the vote went smoothly.",
+    "The minister told reporters that talks were going well.",
+    "The summit in Geneva, Switzerland, ended.",
+])
+def test_statements_to_no_one_are_no_events(events_extractor, sentence):
+    assert _lines(events_extractor, sentence) == []
+
+
+@pytest.mark.parametrize("sentence,target", [
+    # force used on a counted crowd falls on the crowd, not on the place it stands in
+    ("Police fired rubber bullets at hundreds of protesters in Lagos.", "protesters in Lagos"),
+    ("Soldiers opened fire on thousands of demonstrators near Khartoum.", "demonstrators"),
+    ("Riot police fired tear gas at dozens of marchers outside parliament in Nairobi.",
+     "marchers outside parliament"),
+    ("Troops shot at scores of rioters in Dhaka.", "rioters"),
+    ("Police fired water cannon at crowds of mourners in Tehran.", "crowds of mourners in Tehran"),
+])
+def test_force_on_a_counted_crowd_targets_the_crowd(events_extractor, sentence, target):
+    assert [(cameo, obj) for _, cameo, obj in _lines(events_extractor, sentence)] == [("175", target)]
+
+
+@pytest.mark.parametrize("sentence", [
+    # a reported fact about a titled person is theirs, and their title names no target
+    "Chadian rebel leader Mahamat Mahdi was held as part of an inquiry, state radio said.",
+    "Peruvian former president Pedro Castillo was moved to a new prison, officials said.",
+    "Haitian police chief Frantz Elbe was replaced as part of a shake-up, the ministry said.",
+    "Nigerien general Abdourahamane Tiani was named head of state, television reported.",
+    "Bolivian former commander Juan Salvador was held as part of the case, the agency said.",
+])
+def test_a_reported_persons_title_is_not_the_source_or_target(events_extractor, sentence):
+    events = events_extractor.extract(Document("t", sentence)).events
+    nations = {"chad", "peru", "haiti", "niger", "bolivia"}
+    assert not any(m is not None and m.entity in nations for e in events for m in (e.subject, e.object))
+
+
+# sentence -> (source entity, CAMEO code, target text) lines, one rule a group
+RULE_LINES = [
+    # people of two nations acting together are each other's partners
+    ("Indian and Chinese troops held joint drills near the border.",
+     [("india", "150", "Chinese troops")]),
+    ("German and Polish ministers agreed to build a new bridge.",
+     [("germany", "030", "Polish ministers")]),
+    ("Brazilian and Argentine diplomats met in Montevideo.",
+     [("brazil", "040", "Argentine diplomats")]),
+    # the place of the talks is not the partner
+    ("Kenyan and Somali negotiators resumed talks in Nairobi on Monday.",
+     [("kenya", None, "Somali negotiators")]),
+    ("Japanese and Korean coast guards launched a joint patrol.",
+     [("japan", None, "Korean coast guards")]),
+    # an act on a named third party keeps it as the target
+    ("Indian and Chinese troops fought with Pakistani militants.",
+     [("china-military", "190", "Pakistani militants")]),
+    # declaring or imposing a state of emergency or siege is CAMEO 1724, on the place it covers
+    ("Peru declared a state of emergency in three provinces.", [("peru", "1724", "a state of emergency")]),
+    ("Thailand declared a state of emergency after the protests.",
+     [("thailand", "1724", "a state of emergency")]),
+    ("Ecuador declared a state of emergency in its prisons.", [("ecuador", "1724", "a state of emergency")]),
+    ("The president declared a state of emergency in Lima.", [(None, "1724", "Lima")]),
+    ("The government imposed a state of emergency on the capital.", [(None, "1724", "a state of emergency")]),
+    # "what it called X" names a thing in passing: no criticism, the governing act is the event
+    ("Iran condemned what it called an act of piracy by Britain.", [("iran", "111", "Britain")]),
+    ("China criticised what it called interference by the United States.",
+     [("china", "111", "United States")]),
+    ("The opposition rejected what it called a sham election.", [(None, "120", "what it called a sham election")]),
+    ("The army ended what it called an operation against militants.", []),
+    ("Residents described what they called a massacre in the village.", []),
+    ("The ministry published what it called evidence of fraud.", []),
+    ('Tanks surrounded the palace in what the president called an attempted "coup d\'etat".', []),
+    # a name given to an actor is still a judgement of it
+    ("Venezuela called Guyana a puppet of Washington.", [("venezuela", "111", "Guyana")]),
+    # harm done by no one named: the victim is not the source, so there is no event
+    ("The opposition leader was arrested on Tuesday.", []),
+    ("The former minister has been detained.", []),
+    ("Nine people were wounded during the clashes.", []),
+    ("The journalist was abducted outside his home.", []),
+    ("Two soldiers were killed near the border.", []),
+    # a named agent acts; a stative passive keeps its subject as the actor
+    ("The rebels were arrested by police.", [(None, "173", "The rebels")]),
+    ("Israel is opposed to the plan.", [("israel", "110", "the plan")]),
+    # who tells of an attack is not who carried it out
+    ("Hilferty said an AC-130 gunship attacked the men when they left a house.", [(None, "190", "the men")]),
+    ("Colonel Smith said a helicopter fired on the convoy.", [(None, "190", "the convoy")]),
+    ("Governor Ahmadi said a gunship attacked the village.", [(None, "190", "the village")]),
+    ("Major Diallo said an armed drone struck the convoy.", [(None, "190", "the convoy")]),
+    ("Spokesman Kirby said a warplane bombed the depot.", [(None, "195", "the depot")]),
+    # whom an act answers ("in defiance of", "in protest against") comes before where it is
+    ("Truckers blocked the border in Tijuana in defiance of Mexican police.", [(None, "144", "Mexican")]),
+    ("Students blocked highways in Lima in defiance of Peruvian authorities.", [(None, "144", "Peruvian")]),
+    ("Drivers blocked roads in Nairobi in protest against Kenyan tax officials.", [(None, "144", "Kenyan")]),
+    ("Crowds filled squares in Tbilisi in defiance of Georgian police.", [(None, None, "Georgian")]),
+    ("Hamas fired rockets in retaliation for Israeli raids.", [("hamas", "195", "Israeli")]),
+    ("Workers went on strike in solidarity with Ghanaian miners.", [(None, "143", "Ghanaian")]),
+    # calling a demonstration stages it; receiving a call is a phone call with the caller
+    ("Organizers called the demonstration at a waterfront park.", [(None, "141", "the demonstration")]),
+    ("The union called a protest outside parliament.", [(None, "141", "a protest outside parliament")]),
+    ("Activists called a march against the Indian government.", [(None, "141", "Indian")]),
+    ("Putin received a call from Erdogan on Monday.", [("vladimir-putin", "041", "Erdogan")]),
+    ("Biden received a call from Netanyahu.", [("joe-biden", "041", "Netanyahu")]),
+    ("The minister received a phone call from his Kenyan counterpart.", [(None, "041", "Kenyan")]),
+    # conjoined speakers address each other
+    ("Ghana and Togo reaffirmed their wish to deepen trade.", [("ghana", "010", "Togo"), ("togo", "010", "Ghana")]),
+    # a country named as its currency's ("US $50 million") is a sum, not the recipient
+    ("The US government pledged US $50 million to Pakistan on Monday.",
+     [("united-states-government", "030", "Pakistan")]),
+    ("China lent Zambia US $300 million.", [("china", "071", "Zambia")]),
+    ("Canada pledged NZ $5 million to Fiji.", [("canada", "030", "Fiji")]),
+    ("Japan gave Kenya $2 million in aid.", [("japan", "071", "Kenya")]),
+    ("The EU gave the US $2 million.", [("european-union", "071", "US")]),
+]
+
+
+@pytest.mark.parametrize("sentence,lines", RULE_LINES, ids=[c[0][:40] for c in RULE_LINES])
+def test_event_lines_by_rule(events_extractor, sentence, lines):
+    assert _lines(events_extractor, sentence) == lines

@@ -43,6 +43,72 @@ def test_nominal_frames(table_doc, lexicon, word, expected):
     assert got == expected
 
 
+SUSPENSION_OF_FLIGHTS = """
+Norway Norway PROPN NNP 1 nsubj B-GPE
+announced announce VERB VBD 0 ROOT O
+a a DET DT 1 det O
+suspension suspension NOUN NN -2 dobj O
+of of ADP IN -1 prep O
+flights flight NOUN NNS -1 pobj O
+to to ADP IN -1 prep O
+Belarus Belarus PROPN NNP -1 pobj B-GPE
+. . PUNCT . -7 punct O
+"""
+SUSPENSION_ON_FRIDAY = """
+Chile Chile PROPN NNP 1 nsubj B-GPE
+announced announce VERB VBD 0 ROOT O
+the the DET DT 1 det O
+suspension suspension NOUN NN -2 dobj O
+of of ADP IN -1 prep O
+trade trade NOUN NN 1 compound O
+talks talk NOUN NNS -2 pobj O
+with with ADP IN -1 prep O
+Peru Peru PROPN NNP -1 pobj B-GPE
+on on ADP IN -8 prep O
+Friday Friday PROPN NNP -1 pobj B-DATE
+. . PUNCT . -10 punct O
+"""
+SPEEDED_WITHDRAWAL = """
+Japan Japan PROPN NNP 1 nsubj B-GPE
+speeded speed VERB VBD 0 ROOT O
+up up ADP RP -1 prt O
+the the DET DT 1 det O
+withdrawal withdrawal NOUN NN -3 dobj O
+of of ADP IN -1 prep O
+its its PRON PRP$ 1 poss O
+engineers engineer NOUN NNS -2 pobj O
+from from ADP IN -1 prep O
+Sudan Sudan PROPN NNP -1 pobj B-GPE
+. . PUNCT . -9 punct O
+"""
+RENEWED_DEMAND = """
+The the DET DT 1 det O
+union union NOUN NN 1 nsubj O
+renewed renew VERB VBD 0 ROOT O
+its its PRON PRP$ 1 poss O
+demand demand NOUN NN -2 dobj O
+that that SCONJ IN 3 mark O
+the the DET DT 1 det O
+government government NOUN NN 1 nsubj O
+release release VERB VB -4 acl O
+the the DET DT 1 det O
+detainees detainee NOUN NNS -2 dobj O
+. . PUNCT . -9 punct O
+"""
+REPEATED_WARNING = """
+Kenya Kenya PROPN NNP 1 nsubj B-GPE
+repeated repeat VERB VBD 0 ROOT O
+its its PRON PRP$ 1 poss O
+warning warning NOUN NN -2 dobj O
+that that SCONJ IN 3 mark O
+Somalia Somalia PROPN NNP 2 nsubj B-GPE
+must must AUX MD 1 aux O
+disarm disarm VERB VB -4 acl O
+the the DET DT 1 det O
+militia militia NOUN NN -2 dobj O
+. . PUNCT . -9 punct O
+"""
+
 OWNER = """
 Ukraine Ukraine PROPN NNP 1 nsubj B-GPE
 resisted resist VERB VBD 0 ROOT O
@@ -77,6 +143,15 @@ Armenia Armenia PROPN NNP -1 pobj B-GPE
     (AID_ON_VERB, [("Japan", "sent aid to", "Manila", "aid", "light-verb")]),
     # a motion verb into the event noun carries it like a light verb
     (WENT_TO_WAR, [("Azerbaijan", "went to war with", "Armenia", "fight", "light-verb")]),
+    # the act's target hangs on its theme: "a suspension of flights to X"
+    (SUSPENSION_OF_FLIGHTS, [("Norway", "announced a suspension to", "Belarus", "suspend", "light-verb")]),
+    # a day is never the target ("the suspension ... on Friday")
+    (SUSPENSION_ON_FRIDAY, [("Chile", "announced the suspension with", "Peru", "suspend", "light-verb")]),
+    # who is withdrawn is not who withdraws: the light verb's subject acts
+    (SPEEDED_WITHDRAWAL, [("Japan", "speeded up the withdrawal from", "Sudan", "withdraw", "light-verb")]),
+    # a demand or warning is made on the subject of the clause that states it
+    (RENEWED_DEMAND, [("its", "renewed its demand that", "the government", "demand", "nominal")]),
+    (REPEATED_WARNING, [("its", "repeated its warning that", "Somalia", "warn", "nominal")]),
 ])
 def test_frames_around_event_nouns(table_doc, lexicon, table, expected):
     doc = table_doc(table)

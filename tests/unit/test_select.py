@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 
+import pytest
 import spacy
 from spacy.tokens import Doc
 
@@ -85,3 +86,22 @@ def test_the_partner_side_of_a_symmetric_act_is_the_same_event():
     picked = select_events([meeting, mutual])
     assert [(e.subject.text, e.object.text) for e in picked] == [("Ghana", "Togo")]
     assert len(dedupe([meeting, mutual])) == 2  # open relations keep both
+
+
+@pytest.mark.parametrize("title,person", [
+    (("Nigerian", "nigeria"), ("Nigerian President Bola Tinubu", "bola-tinubu")),
+    (("Kenyan", "kenya"), ("Kenyan President William Ruto", "william-ruto")),
+    (("Malian", "mali"), ("Malian junta leader Assimi Goita", "assimi-goita")),
+    (("French", "france"), ("French Foreign Minister Jean Barrot", "jean-barrot")),
+    (("Peruvian", "peru"), ("Peruvian President Dina Boluarte", "dina-boluarte")),
+])
+def test_the_nation_in_a_targets_title_is_no_second_target(title, person):
+    # "Ghana pardoned Nigerian President X": one act on X, not another on Nigeria
+    whole = Mention("d", 0, 20, 20 + len(person[0]), person[0], "PERSON", person[1])
+    word = Mention("d", 0, 20, 20 + len(title[0]), title[0], "NORP", title[1])
+    readings = [_event(GHANA, whole, "pardon", 0.8, "0353", start=6),
+                _event(GHANA, word, "pardon", 0.8, "0353", start=6)]
+    assert [e.object.text for e in select_events(readings)] == [person[0]]
+    # two named targets side by side stay two events
+    benin = Mention("d", 0, 80, 85, "Benin", "GPE", "benin")
+    assert len(select_events([readings[0], _event(GHANA, benin, "pardon", 0.8, "0353", start=6)])) == 2

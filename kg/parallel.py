@@ -61,9 +61,8 @@ def _pool_context():
     if "forkserver" not in mp.get_all_start_methods():
         return mp.get_context("spawn")
     ctx = mp.get_context("forkserver")
-    # imported once in the fork server instead of in every worker: spaCy, rdflib and kg's rules
-    # take about 1.2 s of CPU to import, half of a worker's start (the model load is the rest)
-    ctx.set_forkserver_preload(["__main__", "kg.extraction.extractor", "kg.rdf"])
+    # the imports and set-ups every worker needs, done once in the fork server (kg.prefork)
+    ctx.set_forkserver_preload(["__main__", "kg.prefork"])
     return ctx
 
 

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 BARE = """
 import json, sys, spacy
-from kg.nlp import resolve_model
+from kg.models import resolve_model
 nlp = spacy.load(resolve_model())
 texts = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8")]
 for _ in nlp.pipe(texts):

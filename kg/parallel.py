@@ -47,7 +47,7 @@ _SHARED: dict = {}
 
 def shared_extractor(model: str | None = None, *, events_only: bool = False):
     """One loaded Extractor per model (and mode) in this process: loading a pipeline takes seconds."""
-    from kg.nlp import resolve_model
+    from kg.models import resolve_model
 
     key = (resolve_model(model), events_only)  # the default follows KG_MODEL
     if key not in _SHARED:
@@ -55,6 +55,15 @@ def shared_extractor(model: str | None = None, *, events_only: bool = False):
 
         _SHARED[key] = Extractor(model, events_only=events_only)
     return _SHARED[key]
+
+
+def _pool_context():
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    # the imports and set-ups every worker needs, done once in the fork server (kg.prefork)
+    ctx.set_forkserver_preload(["__main__", "kg.prefork"])
+    return ctx
 
 
 def _init_worker(model: str | None, events_only: bool = False) -> None:
@@ -173,12 +182,12 @@ def extract_documents(documents: Iterable[Document], *, workers: int = 1, model:
             yield from _delivered(read_batch(chosen, chunk, render=render), on_error)
         return
     documents = itertools.chain(head, documents)
-    from kg.nlp import check_model
+    from kg.models import check_model
 
     # a model that cannot be found fails here, once: a worker whose initializer fails is
     # replaced by the pool for ever
     model = check_model(model)
-    ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
+    ctx = _pool_context()
     window = workers * 3
     # the workers load their pipelines while this process reads the input for the window
     with ctx.Pool(workers, initializer=_init_worker, initargs=(model, events_only)) as pool:

@@ -174,13 +174,49 @@ def event_iri(event: Event) -> URIRef:
     return EVT[iri_segment(event_id(event))]
 
 
-def _decimal(value: float, places: int = 3) -> Literal:
+class _Terms:
+    """The pyoxigraph NamedNodes of a namespace's terms, each converted once on first use
+    (``_KG.actor`` is ``KG.actor``; a term the namespace does not define fails as there)."""
+
+    def __init__(self, namespace):
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        node = ox.NamedNode(str(getattr(self._namespace, name)))
+        setattr(self, name, node)
+        return node
+
+
+# The document graph is built from pyoxigraph terms: the serialiser and the store take them as
+# they are, where rdflib terms cost a conversion each and most of the rendering time.
+_KG, _RDF, _RDFS, _OWL, _SKOS, _PROV, _GEO = map(_Terms, (KG, RDF, RDFS, OWL, SKOS, PROV, GEO))
+_XSD = _Terms(XSD)
+_TRUE, _FALSE = (ox.Literal(text, datatype=_XSD.boolean) for text in ("true", "false"))
+_STRING = ox.NamedNode(str(XSD.string))
+
+OxTriple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
+
+
+@lru_cache(maxsize=65536)
+def _node(iri: URIRef) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+def _entity_node(entity_id: str) -> ox.NamedNode:
+    return _node(entity_iri(entity_id))
+
+
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_XSD.integer)
+
+
+def _decimal(value: float, places: int = 3) -> ox.Literal:
     """xsd:decimal rounded to ``places``, in the canonical form Oxigraph stores ("1", not "1.0").
 
     Writing the canonical form keeps a graph read back from the store equal to to_triples().
     """
     text = f"{round(float(value), places):.{places}f}".rstrip("0").rstrip(".")
-    return Literal("0" if text in ("-0", "") else text, datatype=XSD.decimal)
+    return ox.Literal("0" if text in ("-0", "") else text, datatype=_XSD.decimal)
 
 
 def is_event(event: Event) -> bool:
@@ -188,37 +224,37 @@ def is_event(event: Event) -> bool:
     return bool(event.cameo and event.subject.entity)
 
 
-def _date_triples(node: URIRef, value: str) -> Iterable[Triple]:
+def _date_triples(node: ox.NamedNode, value: str) -> Iterable[OxTriple]:
     """The date as written and, when it reads as ISO 8601, its typed bounds and precision."""
-    yield node, KG.date, Literal(value)
+    yield node, _KG.date, ox.Literal(value)
     bounds = date_bounds(value)
     if bounds is None:
         return
-    yield node, KG.dateStart, Literal(bounds.start.isoformat(), datatype=XSD.date)
+    yield node, _KG.dateStart, ox.Literal(bounds.start.isoformat(), datatype=_XSD.date)
     if bounds.end is not None:
-        yield node, KG.dateEnd, Literal(bounds.end.isoformat(), datatype=XSD.date)
-    yield node, KG.datePrecision, Literal(bounds.precision)
+        yield node, _KG.dateEnd, ox.Literal(bounds.end.isoformat(), datatype=_XSD.date)
+    yield node, _KG.datePrecision, ox.Literal(bounds.precision)
 
 
-def _entity_triples(entity: Entity) -> Iterable[Triple]:
-    node = entity_iri(entity.id)
-    yield node, RDF.type, KG.Entity
-    yield node, RDF.type, ENTITY_CLASSES.get(entity.type, KG.OtherEntity)
-    yield node, RDFS.label, Literal(entity.name)
+def _entity_triples(entity: Entity) -> Iterable[OxTriple]:
+    node = _entity_node(entity.id)
+    yield node, _RDF.type, _KG.Entity
+    yield node, _RDF.type, _node(ENTITY_CLASSES.get(entity.type, KG.OtherEntity))
+    yield node, _RDFS.label, ox.Literal(entity.name)
     for alias in entity.aliases:
         if alias != entity.name:
-            yield node, SKOS.altLabel, Literal(alias)
+            yield node, _SKOS.altLabel, ox.Literal(alias)
     if entity.wikidata and _QID.match(entity.wikidata):
-        yield node, OWL.sameAs, WD[entity.wikidata]
+        yield node, _OWL.sameAs, _node(WD[entity.wikidata])
     if entity.country and entity.country != entity.id:
-        yield node, KG.country, entity_iri(entity.country)
+        yield node, _KG.country, _entity_node(entity.country)
     if entity.sector:
-        yield node, KG.sector, Literal(entity.sector)
+        yield node, _KG.sector, ox.Literal(entity.sector)
     if entity.role:
-        yield node, KG.role, Literal(entity.role)
+        yield node, _KG.role, ox.Literal(entity.role)
 
 
-def _place_triples(extraction: Extraction) -> Iterable[Triple]:
+def _place_triples(extraction: Extraction) -> Iterable[OxTriple]:
     """WGS84 coordinates and ISO country of every entity named as an event's place.
 
     A place with no country of its own is linked (``kg:country``) to the document's entity
@@ -233,36 +269,36 @@ def _place_triples(extraction: Extraction) -> Iterable[Triple]:
         found = locate(entity.name, home.name if home else entity.country)
         if found is None:
             continue
-        node = entity_iri(place_id)
-        yield node, GEO.lat, _decimal(found.lat, 5)
-        yield node, GEO.long, _decimal(found.long, 5)
-        yield node, KG.countryCode, Literal(found.country)
+        node = _entity_node(place_id)
+        yield node, _GEO.lat, _decimal(found.lat, 5)
+        yield node, _GEO.long, _decimal(found.long, 5)
+        yield node, _KG.countryCode, ox.Literal(found.country)
         country = countries.get(found.country)
         if entity.country is None and country not in (None, place_id):
-            yield node, KG.country, entity_iri(country)
+            yield node, _KG.country, _entity_node(country)
 
 
-def _document_triples(extraction: Extraction) -> Iterable[Triple]:
+def _document_triples(extraction: Extraction) -> Iterable[OxTriple]:
     doc = extraction.document
-    node = document_iri(doc.id)
-    yield node, RDF.type, KG.Document
-    yield node, RDFS.label, Literal(doc.title or doc.id)
+    node = _node(document_iri(doc.id))
+    yield node, _RDF.type, _KG.Document
+    yield node, _RDFS.label, ox.Literal(doc.title or doc.id)
     if doc.title:
-        yield node, KG.title, Literal(doc.title)
+        yield node, _KG.title, ox.Literal(doc.title)
     if doc.published:
-        yield node, KG.published, Literal(doc.published.isoformat(), datatype=XSD.date)
+        yield node, _KG.published, ox.Literal(doc.published.isoformat(), datatype=_XSD.date)
     if doc.url:
-        yield node, KG.url, Literal(doc.url, datatype=XSD.anyURI)
+        yield node, _KG.url, ox.Literal(doc.url, datatype=_XSD.anyURI)
     if doc.source:
-        yield node, KG.publisher, Literal(doc.source)
+        yield node, _KG.publisher, ox.Literal(doc.source)
 
 
-def _mention_link(node: URIRef, mention: Mention | None, link: URIRef, text: URIRef):
+def _mention_link(node: ox.NamedNode, mention: Mention | None, link: ox.NamedNode, text: ox.NamedNode):
     if mention is None:
         return
     if mention.entity:
-        yield node, link, entity_iri(mention.entity)
-    yield node, text, Literal(mention.text)
+        yield node, link, _entity_node(mention.entity)
+    yield node, text, ox.Literal(mention.text)
 
 
 def _evidence_text(extraction: Extraction, event: Event, sentences: dict[int, str]) -> str:
@@ -278,80 +314,88 @@ def _sentence_texts(extraction: Extraction) -> dict[int, str]:
     return texts
 
 
-def _event_triples(extraction: Extraction, event: Event, sentences: dict[int, str]) -> Iterable[Triple]:
-    node = event_iri(event)
-    doc = document_iri(extraction.document.id)
-    rel = relation_iri(event.lemma)
-    yield node, RDF.type, KG.Fact
+def _event_triples(node: ox.NamedNode, doc: ox.NamedNode, event: Event, evidence: str) -> Iterable[OxTriple]:
+    yield node, _RDF.type, _KG.Fact
     if is_event(event):
-        yield node, RDF.type, KG.Event
-    yield from _mention_link(node, event.subject, KG.actor, KG.actorText)
-    yield from _mention_link(node, event.object, KG.target, KG.targetText)
-    yield from _mention_link(node, event.location, KG.location, KG.locationText)
-    yield from _mention_link(node, event.attributed_to, KG.attributedTo, KG.attributionText)
-    yield node, KG.relation, rel
-    yield node, KG.relationText, Literal(event.relation)
-    yield node, KG.lemma, Literal(event.lemma)
-    yield node, KG.evidence, Literal(_evidence_text(extraction, event, sentences))
-    yield node, KG.sentenceIndex, Literal(event.evidence.sent, datatype=XSD.integer)
-    yield node, KG.startOffset, Literal(event.evidence.start, datatype=XSD.integer)
-    yield node, KG.endOffset, Literal(event.evidence.end, datatype=XSD.integer)
-    yield node, KG.document, doc
-    yield node, PROV.wasDerivedFrom, doc
-    yield node, KG.confidence, _decimal(event.confidence)
-    yield node, KG.negated, Literal(bool(event.negated))
-    yield node, KG.modality, Literal(event.modality)
+        yield node, _RDF.type, _KG.Event
+    yield from _mention_link(node, event.subject, _KG.actor, _KG.actorText)
+    yield from _mention_link(node, event.object, _KG.target, _KG.targetText)
+    yield from _mention_link(node, event.location, _KG.location, _KG.locationText)
+    yield from _mention_link(node, event.attributed_to, _KG.attributedTo, _KG.attributionText)
+    yield node, _KG.relation, _node(relation_iri(event.lemma))
+    yield node, _KG.relationText, ox.Literal(event.relation)
+    yield node, _KG.lemma, ox.Literal(event.lemma)
+    yield node, _KG.evidence, ox.Literal(evidence)
+    yield node, _KG.sentenceIndex, _integer(event.evidence.sent)
+    yield node, _KG.startOffset, _integer(event.evidence.start)
+    yield node, _KG.endOffset, _integer(event.evidence.end)
+    yield node, _KG.document, doc
+    yield node, _PROV.wasDerivedFrom, doc
+    yield node, _KG.confidence, _decimal(event.confidence)
+    yield node, _KG.negated, _TRUE if event.negated else _FALSE
+    yield node, _KG.modality, ox.Literal(event.modality)
     if event.date:
         yield from _date_triples(node, event.date)
     if event.date_text:
-        yield node, KG.dateText, Literal(event.date_text)
+        yield node, _KG.dateText, ox.Literal(event.date_text)
     if event.date_source:
-        yield node, KG.dateSource, Literal(event.date_source)
+        yield node, _KG.dateSource, ox.Literal(event.date_source)
     if event.quote:
-        yield node, KG.quote, Literal(event.quote)
+        yield node, _KG.quote, ox.Literal(event.quote)
     if event.cameo:
-        yield node, KG.cameo, CAMEO[iri_segment(event.cameo)]
-        yield node, KG.cameoCode, Literal(event.cameo)
+        yield node, _KG.cameo, _node(CAMEO[iri_segment(event.cameo)])
+        yield node, _KG.cameoCode, ox.Literal(event.cameo)
     if event.plover:
-        yield node, KG.plover, PLOVER[iri_segment(event.plover)]
+        yield node, _KG.plover, _node(PLOVER[iri_segment(event.plover)])
     if event.goldstein is not None:
-        yield node, KG.goldstein, _decimal(event.goldstein)
+        yield node, _KG.goldstein, _decimal(event.goldstein)
     if event.pattern:
-        yield node, KG.pattern, Literal(event.pattern)
+        yield node, _KG.pattern, ox.Literal(event.pattern)
 
 
-def _relation_triples(event: Event) -> Iterable[Triple]:
-    rel = relation_iri(event.lemma)
-    yield rel, RDF.type, OWL.ObjectProperty
-    yield rel, RDF.type, KG.Relation
-    yield rel, RDFS.subPropertyOf, KG.relation
-    yield rel, RDFS.label, Literal(relation_slug(event.lemma).replace("-", " "))
+@lru_cache(maxsize=4096)
+def _relation_schema(lemma: str) -> tuple[OxTriple, ...]:
+    rel = _node(relation_iri(lemma))
+    return ((rel, _RDF.type, _OWL.ObjectProperty), (rel, _RDF.type, _KG.Relation),
+            (rel, _RDFS.subPropertyOf, _KG.relation),
+            (rel, _RDFS.label, ox.Literal(relation_slug(lemma).replace("-", " "))))
+
+
+def _relation_triples(event: Event) -> Iterable[OxTriple]:
+    yield from _relation_schema(event.lemma)
     subj, obj = event.subject.entity, event.object.entity if event.object else None
     if subj and obj:
-        yield entity_iri(subj), rel, entity_iri(obj)
+        yield _entity_node(subj), _node(relation_iri(event.lemma)), _entity_node(obj)
 
 
 def _sort_key(triple: Triple) -> tuple[str, str, str]:
     return (triple[0].n3(), triple[1].n3(), triple[2].n3())
 
 
-def _reported_events(events: Iterable[Event]) -> list[Event]:
+def _reported_events(nodes: list[ox.NamedNode], events: Iterable[Event]) -> dict[ox.NamedNode, Event]:
     """One event per event node: the most confident report when a document repeats an event.
 
     A node carries one evidence sentence, offset pair and confidence per document graph, so a
     query joining them within a graph never mixes two sentences' details.
     """
-    best: dict[URIRef, Event] = {}
-    for event in events:
-        iri = event_iri(event)
-        kept = best.get(iri)
+    best: dict[ox.NamedNode, Event] = {}
+    for node, event in zip(nodes, events):
+        kept = best.get(node)
         if kept is None or (event.confidence, -event.evidence.sent) > (kept.confidence, -kept.evidence.sent):
-            best[iri] = event
-    return list(best.values())
+            best[node] = event
+    return best
+
+
+def _from_oxigraph(term: ox.NamedNode | ox.Literal) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=None if term.datatype == _STRING else URIRef(term.datatype.value))
 
 
 def to_triples(extraction: Extraction) -> list[Triple]:
-    """All triples of one document's graph, without duplicates, in a fixed order.
+    """All triples of one document's graph (as rdflib terms), without duplicates, in a fixed order.
 
     Every entity of the extraction gets its type and label triples here, so each document
     graph is self-contained and can be dropped without stripping another document's labels.
@@ -360,22 +404,25 @@ def to_triples(extraction: Extraction) -> list[Triple]:
     Example:
         >>> triples = to_triples(extraction)  # doctest: +SKIP
     """
-    return sorted(_triple_set(extraction), key=_sort_key)
+    triples = ((_from_oxigraph(s), _from_oxigraph(p), _from_oxigraph(o)) for s, p, o in _triple_set(extraction))
+    return sorted(triples, key=_sort_key)
 
 
-def _triple_set(extraction: Extraction) -> set[Triple]:
-    """The triples of :func:`to_triples`, unordered (a store needs no order)."""
-    triples: set[Triple] = set(_document_triples(extraction))
+def _triple_set(extraction: Extraction) -> set[OxTriple]:
+    """The triples of :func:`to_triples` as pyoxigraph terms, unordered (a store needs no order)."""
+    triples: set[OxTriple] = set(_document_triples(extraction))
     for entity in extraction.entities:
         triples.update(_entity_triples(entity))
     triples.update(_place_triples(extraction))
     sentences = _sentence_texts(extraction)
-    for event in _reported_events(extraction.events):
-        triples.update(_event_triples(extraction, event, sentences))
-    for event in extraction.events:
+    doc = _node(document_iri(extraction.document.id))
+    nodes = [_node(event_iri(event)) for event in extraction.events]  # a digest each: once
+    for node, event in _reported_events(nodes, extraction.events).items():
+        triples.update(_event_triples(node, doc, event, _evidence_text(extraction, event, sentences)))
+    for node, event in zip(nodes, extraction.events):
         triples.update(_relation_triples(event))
         # every sentence that tells of the event, however many mentions the document has
-        triples.add((event_iri(event), KG.mentionText, Literal(_evidence_text(extraction, event, sentences))))
+        triples.add((node, _KG.mentionText, ox.Literal(_evidence_text(extraction, event, sentences))))
     return triples
 
 
@@ -431,16 +478,7 @@ def to_ntriples(extraction: Extraction) -> bytes:
     This is what crosses from a worker process to the store writer: bytes pickle and load
     faster than term objects.
     """
-    terms: dict[Node, object] = {}  # a document repeats its IRIs: convert each term once
-
-    def term(node: Node):
-        found = terms.get(node)
-        if found is None:
-            found = terms[node] = to_oxigraph(node)
-        return found
-
-    triples = (ox.Triple(term(s), term(p), term(o)) for s, p, o in _triple_set(extraction))
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize((ox.Triple(*triple) for triple in _triple_set(extraction)), format=ox.RdfFormat.N_TRIPLES)
 
 
 def _update(store: Dataset, text: str) -> None:
@@ -479,7 +517,8 @@ def write_document(store: Dataset, doc_id: str, ntriples: bytes) -> URIRef:
         name = ox.NamedNode(str(iri))
         try:
             if not local.contains_named_graph(name):
-                local.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
+                # lenient: the bytes are pyoxigraph's own serialisation of terms it validated
+                local.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=name, lenient=True)
                 return iri
         except Exception as exc:  # RocksDB and parse errors have no common base
             raise StoreError(f"cannot write to the store: {type(exc).__name__}: {exc}".splitlines()[0]) from exc

@@ -7,7 +7,7 @@ import json
 import pytest
 import spacy
 
-from kg.nlp import MODEL_ENV
+from kg.models import MODEL_ENV
 from tests.e2e.test_growth import run
 
 pytestmark = pytest.mark.model

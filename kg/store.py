@@ -156,8 +156,8 @@ def open_target(spec: str | Path = "memory", *, read_only: bool = False, create:
 def _rdf_file(path: Path, exists: bool, read_only: bool) -> ox.Store:
     """An RDF file read into a new in-memory store; refused where a store is to be written to."""
     if exists and rdf_format(path.suffix) is None:
-        raise InputError(str(path), f"neither a store directory nor an RDF file (.{', .'.join(READ_EXTENSIONS)}) "
-                                    "nor an endpoint URL")
+        raise StoreError(f"{path}: neither a store directory nor an RDF file (.{', .'.join(READ_EXTENSIONS)}) "
+                         "nor an endpoint URL")
     if not read_only:
         raise StoreError(f"{path}: is a file: an RDF file opens read-only (read into memory); "
                          "give a store directory to write to")

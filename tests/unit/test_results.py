@@ -153,7 +153,7 @@ def test_the_command_line_writes_every_format_and_refuses_what_is_not_a_target(c
     other = tmp_path / "notes.docx"
     other.write_text("not RDF")
     code, out, err = run(capsys, monkeypatch, "query", other, QUERY)
-    assert code == 1 and err.count("\n") == 1
+    assert code == 2 and err.count("\n") == 1  # a bad store, like every store error
     assert "neither a store directory nor an RDF file" in err and str(other) in err
     code, out, err = run(capsys, monkeypatch, "export", targets["file"], "--format", "nt")
     assert code == 0 and out.count(" .\n") == len(OBJECTS)

@@ -12,12 +12,13 @@ their titles), :mod:`~kg.extraction.groups` (armed forces and bodies of a countr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span, Token
 
 from kg.extraction.spans import doc_table
 from kg.extraction.vocab import DETERMINERS, SPACY_LABELS
+from kg.types import Entity
 
 __all__ = ["EntityRecord", "abbreviates", "core_bounds", "core_of", "is_plural", "record_label"]
 
@@ -29,22 +30,30 @@ _SPELLING_RATIO = 0.75
 
 @dataclass(slots=True)
 class EntityRecord:
-    """A canonical entity as the document knows it so far (aliases grow as mentions come)."""
+    """A canonical entity as the document knows it so far.
 
-    id: str
-    name: str
-    type: str
-    wikidata: str | None = None
-    country: str | None = None
-    sector: str | None = None
-    role: str | None = None
+    ``entity`` holds the facts (replaced whole when the document gives a role or a country; its
+    own ``aliases`` stay empty), ``aliases`` the names the document has used for it (they grow
+    as mentions come) and ``gender`` the gazetteer's, for pronouns.
+    """
+
+    entity: Entity
     gender: str | None = None
     aliases: set[str] = field(default_factory=set)
+
+    def learn(self, **facts: str | None) -> None:
+        """Take what the document says of the entity ("President-elect", its country)."""
+        self.entity = replace(self.entity, **facts)
+
+    def to_entity(self) -> Entity:
+        """The entity with the names the document used for it besides its own, sorted."""
+        name = self.entity.name
+        return replace(self.entity, aliases=tuple(sorted(a for a in self.aliases if a != name)))
 
 
 def record_label(record: EntityRecord) -> str | None:
     """The spaCy entity label of a record's type (None for types spaCy has no label for)."""
-    label = SPACY_LABELS.get(record.type)
+    label = SPACY_LABELS.get(record.entity.type)
     return None if label == "MISC" else label
 
 

@@ -13,7 +13,7 @@ import calendar
 import csv
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from kg.extraction.spans import span_text
 from kg.extraction.vocab import ENTITY_TYPES, SPACY_LABELS
 from kg.extraction.words import NAME_PARTICLES
 from kg.resources import data_dir
+from kg.types import Entity
 
 GAZETTEER_COLUMNS = (
     "id", "type", "name", "wikidata", "country", "represents", "role", "gender", "iso",
@@ -41,24 +42,24 @@ _NOT_SURNAMES = frozenset(m.lower() for m in calendar.month_name if m)
 
 
 @dataclass(frozen=True, slots=True)
-class GazEntry:
-    """One gazetteer row: a real-world entity and the names it goes by.
+class GazEntry(Entity):
+    """One gazetteer row: the :class:`~kg.types.Entity` it lists (``aliases`` are the names it
+    goes by) and what only the lexicon knows.
 
     ``represents`` is the entity the name stands for when it acts (Moscow -> russia, the
-    White House -> united-states); ``country`` the country a person, city or body belongs to.
+    White House -> united-states); ``gender`` (m/f) lets pronouns find a person; ``iso`` is a
+    country's ISO 3166 alpha-2 code and ``demonyms`` its adjectives ("Russian").
     """
 
-    id: str
-    name: str
-    type: str
-    wikidata: str | None = None
-    country: str | None = None
     represents: str | None = None
-    role: str | None = None
     gender: str | None = None
     iso: str | None = None
     demonyms: tuple[str, ...] = ()
-    aliases: tuple[str, ...] = ()
+
+    def entity(self) -> Entity:
+        """The row's facts as a plain :class:`~kg.types.Entity`, without the lexicon's names (a
+        document lists the names it used)."""
+        return Entity(**{f.name: getattr(self, f.name) for f in fields(Entity) if f.name != "aliases"})
 
 
 @lru_cache(maxsize=65536)  # names recur in every document

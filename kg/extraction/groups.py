@@ -10,6 +10,7 @@ from kg.extraction.entities import _MAX_NGRAM, EntityRecord
 from kg.extraction.gazetteer import GazEntry, name_key
 from kg.extraction.registry import EntityRegistry
 from kg.extraction.spans import span_text
+from kg.types import Entity
 
 __all__ = ["GroupLinker"]
 
@@ -43,10 +44,10 @@ class GroupLinker:
             return None
         group_id = f"{country.id}-{sector[0]}"
         if group_id not in reg.records:
-            reg.records[group_id] = EntityRecord(
-                id=group_id, name=f"{reg.gaz.primary_demonym(country)} {sector[0]}", type="Group",
-                country=reg.from_entry(country), sector=sector[0],
-            )
+            name = f"{reg.gaz.primary_demonym(country)} {sector[0]}"
+            reg.records[group_id] = EntityRecord(Entity(
+                id=group_id, name=name, type="Group", country=reg.from_entry(country), sector=sector[0],
+            ))
         if alias_start is not None:  # "its troops" is no name of the group
             reg.records[group_id].aliases.add(span_text(doc, alias_start, root.i + 1))
         return group_id
@@ -88,8 +89,8 @@ class GroupLinker:
                 ant = coref.resolve_pronoun(tok, sent_index, reg.recent(sent_index))
                 if ant is None:
                     return None
-                record = reg.records[ant.entity]
-                owner = ant.entity if record.type == "Country" else record.country
+                entity = reg.records[ant.entity].entity
+                owner = ant.entity if entity.type == "Country" else entity.country
                 entry = reg.gaz.get(owner) if owner else None
                 return entry if entry is not None and entry.type == "Country" else None
         return None

@@ -48,7 +48,7 @@ class Linker:
         if title is not None and not is_plural(root) and (has_det or title[1] < len(core)):
             if not any(e.label_ == "PERSON" for e in ents_in(core)):
                 found = self.titles.describe(core, *title)
-                return (found, "PERSON", reg.records[found].name) if found else None
+                return (found, "PERSON", reg.records[found].entity.name) if found else None
         hit = self._lookup_phrase(core, root, self._gaz_alias)
         if hit is None:
             group = self.groups.group(core, root, sent_index)
@@ -67,7 +67,7 @@ class Linker:
         if len(core) == 1 and root.pos_ == "PROPN" and not root.ent_type_:
             given = reg.spelled_like(root.text)  # "Tarek", untagged, after "Tarek Halabi"
             if given is not None:
-                return given, "PERSON", reg.records[given].name
+                return given, "PERSON", reg.records[given].entity.name
         demonym = reg.gaz.demonym(span_text(core.doc, core.start, core.end))
         if demonym is not None and root.pos_ in ("PROPN", "NOUN", "ADJ"):
             entity_id = reg.represented(reg.from_entry(demonym), role)

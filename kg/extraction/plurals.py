@@ -82,5 +82,5 @@ class PluralDescriptions:
             record = self.reg.records[entity_id]
             self.reg.used.add(entity_id)
             out.append(replace(mention, label=record_label(record), entity=entity_id,
-                               resolved_from=record.name))
+                               resolved_from=record.entity.name))
         return out

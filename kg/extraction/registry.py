@@ -40,7 +40,7 @@ class EntityRegistry:
 
     Example:
         >>> registry = EntityRegistry(Gazetteer.load(), "doc-1")
-        >>> registry.records[registry.new_record("Acme Corp", "Organization")].name
+        >>> registry.records[registry.new_record("Acme Corp", "Organization")].entity.name
         'Acme Corp'
     """
 
@@ -59,17 +59,7 @@ class EntityRegistry:
 
     def entities(self) -> tuple[Entity, ...]:
         """Every entity that some resolved Mention points to, sorted by id, with aliases seen."""
-        out = []
-        for entity_id in sorted(self.used):
-            r = self.records[entity_id]
-            aliases = tuple(sorted(a for a in r.aliases if a != r.name))
-            out.append(
-                Entity(
-                    id=r.id, name=r.name, type=r.type, aliases=aliases, wikidata=r.wikidata,
-                    country=r.country, sector=r.sector, role=r.role,
-                )
-            )
-        return tuple(out)
+        return tuple(self.records[entity_id].to_entity() for entity_id in sorted(self.used))
 
     # ------------------------------------------------------------------ names
     def clean_name(self, ent: Span) -> str:
@@ -95,17 +85,20 @@ class EntityRegistry:
         words = name_key(name).split()
         if len(words) == 1:
             # "Shehbaz" after "Shehbaz Sharif": a given name alone, when one person bears it here
-            found = {r.id for r in self.records.values()
-                     if r.type == "Person" and len(r.name.split()) > 1
-                     and name_key(r.name).split()[0] == words[0]}
+            found = {e.id for e in self._people()
+                     if len(e.name.split()) > 1 and name_key(e.name).split()[0] == words[0]}
             return found.pop() if len(found) == 1 else None
         found = {
-            r.id for r in self.records.values()
-            if r.type == "Person" and len(name_key(r.name).split()) == len(words)
+            e.id for e in self._people()
+            if len(name_key(e.name).split()) == len(words)
             and all(SequenceMatcher(None, a, b).ratio() >= _SPELLING_RATIO
-                    for a, b in zip(words, name_key(r.name).split()))
+                    for a, b in zip(words, name_key(e.name).split()))
         }
         return found.pop() if len(found) == 1 else None
+
+    def _people(self) -> list[Entity]:
+        """The people of this document's records."""
+        return [r.entity for r in self.records.values() if r.entity.type == "Person"]
 
     def represented(self, entity_id: str, role: str) -> str:
         """Moscow/the Kremlin -> russia when acting; the city itself as a place."""
@@ -118,17 +111,14 @@ class EntityRegistry:
     def new_record(self, name: str, type_: str) -> str:
         entity_id = slugify(name)
         if entity_id not in self.records:
-            self.records[entity_id] = EntityRecord(id=entity_id, name=name, type=type_)
+            self.records[entity_id] = EntityRecord(Entity(id=entity_id, name=name, type=type_))
             self._register_names(entity_id, name, type_)
         return entity_id
 
     def from_entry(self, entry: GazEntry) -> str:
         """Make (once) the document record of a gazetteer entry; returns its id."""
         if entry.id not in self.records:
-            self.records[entry.id] = EntityRecord(
-                id=entry.id, name=entry.name, type=entry.type, wikidata=entry.wikidata,
-                country=entry.country, role=entry.role, gender=entry.gender,
-            )
+            self.records[entry.id] = EntityRecord(entry.entity(), gender=entry.gender)
             self._register_names(entry.id, entry.name, entry.type)
         return entry.id
 
@@ -148,19 +138,20 @@ class EntityRegistry:
             return
         self._spans.add((span.start_char, span.end_char))
         record = self.records[entity_id]
+        entity_type = record.entity.type
         root = span.root
         if self._antecedent_sents and sent_index < self._antecedent_sents[-1]:
             self._in_order = False
         self._antecedent_sents.append(sent_index)
         self.antecedents.append(
             Antecedent(
-                entity=entity_id, type=record.type, text=text, sent_index=sent_index,
+                entity=entity_id, type=entity_type, text=text, sent_index=sent_index,
                 start=span.start_char, end=span.end_char, subject=coref.is_subject(root),
                 plural=is_plural(root),
                 gender=record.gender,
             )
         )
-        if record.type == "Person":
+        if entity_type == "Person":
             person = self.person(entity_id)
             person.last_seen = max(person.last_seen, span.start_char)
 
@@ -177,7 +168,7 @@ class EntityRegistry:
         if entity_id not in self.people:
             entry = self.gaz.get(entity_id)
             self.people[entity_id] = coref.new_person(
-                entity_id, self.records[entity_id].country, entry.role if entry else None,
+                entity_id, self.records[entity_id].entity.country, entry.role if entry else None,
                 self.gaz.titles,
             )
         return self.people[entity_id]

@@ -76,7 +76,7 @@ class EntityResolver:
             entity_id = entity_id or self._linker.link_ent(ent, role)
             if entity_id is None:
                 continue
-            if ent.label_ == "PERSON" or reg.records[entity_id].type == "Person":
+            if ent.label_ == "PERSON" or reg.records[entity_id].entity.type == "Person":
                 self._titles.note_titles(ent, entity_id)
             reg.add_antecedent(entity_id, ent, sent_index, reg.clean_name(ent))
             self._aliases.known_as(ent, entity_id)
@@ -103,7 +103,7 @@ class EntityResolver:
             reg.add_antecedent(antecedent.entity, core, sent_index, antecedent.text)
             record = reg.records[antecedent.entity]
             return Mention(
-                **base, label=record_label(record), entity=record.id, resolved_from=antecedent.text
+                **base, label=record_label(record), entity=record.entity.id, resolved_from=antecedent.text
             )
         members = self._plurals.members(core, sent_index)
         if members:  # one event each, when the events are told (see fan_out)

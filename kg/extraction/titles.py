@@ -88,8 +88,9 @@ class TitleReader:
         person.leader = person.body is None and any(titles.get(t) for t in person.titles)
         record = reg.records[entity_id]
         if entity_id not in self._doc_roles:
-            record.role = core_of(role_span).text  # the document's own words beat the gazetteer's
+            record.learn(role=core_of(role_span).text)  # the document's own words beat the gazetteer's
             self._doc_roles.add(entity_id)
         country = reg.gaz.country_in(doc, role_span.start, role_span.end)
         if country is not None and person.country is None:
-            person.country = record.country = reg.from_entry(country[0])
+            person.country = reg.from_entry(country[0])
+            record.learn(country=person.country)

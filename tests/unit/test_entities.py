@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 import shutil
+from dataclasses import replace
 
 import pycountry
 import pytest
 
 from kg.errors import DataError
 from kg.extraction.gazetteer import Gazetteer
+from kg.extraction.registry import EntityRegistry
 from kg.extraction.resolver import EntityResolver
 from kg.resources import data_dir
+from kg.types import Entity
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +99,24 @@ def test_capitals_represent_their_country(gaz):
                           ("Beijing", "china"), ("Tehran", "iran"), ("the White House", "united-states")]:
         entry = gaz.lookup(name)
         assert entry.represents == country and entry.country == country
+
+
+
+def test_a_gazetteer_row_is_an_entity_whose_facts_start_a_document_record(gaz):
+    entry = gaz.get("donald-trump")
+    assert isinstance(entry, Entity) and pickle.loads(pickle.dumps(entry)) == entry
+    assert (entry.gender, entry.aliases) == ("m", ("Donald J. Trump", "Trump"))
+    facts = entry.entity()  # the lexicon's names and columns stay in the lexicon
+    assert type(facts) is Entity
+    assert facts == Entity("donald-trump", "Donald Trump", "Person", (), "Q22686", "united-states",
+                           None, "President of the United States")
+    registry = EntityRegistry(gaz, "d")
+    record = registry.records[registry.from_entry(entry)]
+    assert (record.entity, record.gender) == (facts, "m")
+    record.learn(role="President-elect")
+    record.aliases |= {"Donald Trump", "Trump", "the president"}
+    assert record.to_entity() == replace(facts, role="President-elect", aliases=("Trump", "the president"))
+    assert record.entity.aliases == () and entry.role == "President of the United States"
 
 
 def test_ruler_patterns(gaz):

@@ -17,7 +17,6 @@ import pytest
 
 from kg.namespaces import ONTOLOGY_GRAPH
 
-from kg.namespaces import ONTOLOGY_GRAPH
 from tests.e2e.test_growth import run, small_documents, write_jsonl
 
 pytestmark = [pytest.mark.model, pytest.mark.server]

@@ -48,7 +48,7 @@ _EVENT_OPTIONALS = (
     "?event kg:negated ?neg", "?event kg:modality ?mod", "?event kg:attributedTo ?by . ?by rdfs:label ?byLabel",
     "?event kg:attributionText ?byText", "?event kg:confidence ?conf", "?event kg:evidence ?text",
     "?event kg:sentenceIndex ?index", "?doc kg:title ?title", "?doc kg:url ?url",
-    "?event kg:locationText ?placeText", "?event kg:location ?at",
+    "?event kg:locationText ?placeText", "?event kg:location ?at . OPTIONAL { ?at rdfs:label ?atLabel }",
 )
 
 # Each event's details and labels are read inside its own document graph (GRAPH ?g), which
@@ -67,6 +67,7 @@ SELECT ?event (SAMPLE(?d) AS ?date) (SAMPLE(?start) AS ?date_start) (SAMPLE(?end
   (SAMPLE(?title) AS ?source_title) (SAMPLE(?url) AS ?source_url) (SAMPLE(?doc) AS ?document)
   (SAMPLE(?conf) AS ?confidence) (SAMPLE(?text) AS ?sentence)
   (SAMPLE(?index) AS ?sentence_index) (SAMPLE(?placeText) AS ?place_text) (SAMPLE(?at) AS ?place_iri)
+  (SAMPLE(?atLabel) AS ?place_label)
 WHERE {
   GRAPH ?g {
     ?event a {cls} ; kg:lemma ?lemma ; kg:document ?doc .
@@ -182,8 +183,8 @@ def _country(facts: dict[tuple[str, str], list[Any]], entity: Any) -> Any:
 
 def _located(record: dict[str, Any], facts: dict[tuple[str, str], list[Any]]) -> dict[str, Any]:
     """An events-query record with its place and the actors' countries looked up."""
-    place = record["place_iri"]
-    label = _first(facts, place, str(RDFS.label))
+    place, label = record["place_iri"], record["place_label"]  # as the event's own document names it
+    label = _first(facts, place, str(RDFS.label)) if label is None else label
     lat, long = _first(facts, place, str(GEO.lat)), _first(facts, place, str(GEO.long))
     located = lat is not None and long is not None
     return {**record, "actor1_country": _country(facts, record["actor1_iri"]),

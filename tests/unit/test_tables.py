@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import time
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from datetime import date, timedelta
 
 import networkx as nx
@@ -158,3 +159,14 @@ def test_events_table_stays_fast_when_every_document_repeats_the_same_places():
         "Anna Alpha", "Alphaland", "Betastan", "Betastan", "Kyiv")
     assert 50 < float(first["latitude"]) < 51 and 30 < float(first["longitude"]) < 31
     assert elapsed < 10, f"events table of 300 events took {elapsed:.1f} s"
+
+
+def test_a_place_named_two_ways_keeps_the_name_each_document_gives_it():
+    store = open_store("memory")
+    add_extraction(store, located_calls("wire-a", first=0, count=1))
+    dateline = located_calls("wire-b", first=1, count=1)
+    shouted = tuple(replace(e, name="KYIV") if e.id == "kyiv" else e for e in dateline.entities)
+    add_extraction(store, replace(dateline, entities=shouted))
+    rows = event_rows(store)
+    assert [r["place"] for r in rows] == ["Kyiv", "KYIV"]
+    assert rows[0]["latitude"] == rows[1]["latitude"] != ""

@@ -16,12 +16,13 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
-from rdflib import Dataset
+from rdflib import RDF, RDFS, Dataset
 
 from kg.errors import KGError
 from kg.files import atomic_write
 from kg.export.formats import write_graph
 from kg.graph import to_networkx
+from kg.namespaces import GEO, KG
 from kg.query import sparql
 from kg.syntaxes import WRITTEN
 
@@ -47,43 +48,47 @@ _EVENT_OPTIONALS = (
     "?event kg:negated ?neg", "?event kg:modality ?mod", "?event kg:attributedTo ?by . ?by rdfs:label ?byLabel",
     "?event kg:attributionText ?byText", "?event kg:confidence ?conf", "?event kg:evidence ?text",
     "?event kg:sentenceIndex ?index", "?doc kg:title ?title", "?doc kg:url ?url",
-    "?event kg:locationText ?placeText",
+    "?event kg:locationText ?placeText", "?event kg:location ?at . OPTIONAL { ?at rdfs:label ?atLabel }",
 )
 
 # Each event's details and labels are read inside its own document graph (GRAPH ?g), which
-# holds the labels of every entity it mentions; a country is looked up over the union when
-# the document does not carry its label. GROUP BY keeps one row per event whatever repeats.
-# {cls} is kg:Event (coded events) or kg:Fact (every extracted fact).
+# holds the labels of every entity it mentions. GROUP BY keeps one row per event whatever
+# repeats. {cls} is kg:Event (coded events) or kg:Fact (every extracted fact). The place and
+# the actors' countries come from LOOKUP_QUERY, joined in Python by :func:`event_rows`.
 EVENTS_QUERY = """
 SELECT ?event (SAMPLE(?d) AS ?date) (SAMPLE(?start) AS ?date_start) (SAMPLE(?end) AS ?date_end)
   (SAMPLE(?precision) AS ?date_precision)
-  (SAMPLE(COALESCE(?aLabel, ?aText)) AS ?actor1) (SAMPLE(?aCountry) AS ?actor1_country)
-  (SAMPLE(COALESCE(?tLabel, ?tText)) AS ?actor2) (SAMPLE(?tCountry) AS ?actor2_country)
+  (SAMPLE(COALESCE(?aLabel, ?aText)) AS ?actor1) (SAMPLE(?a) AS ?actor1_iri)
+  (SAMPLE(COALESCE(?tLabel, ?tText)) AS ?actor2) (SAMPLE(?t) AS ?actor2_iri)
   (SAMPLE(?lemma) AS ?relation) (SAMPLE(?code) AS ?cameo) (SAMPLE(SUBSTR(?code, 1, 2)) AS ?cameo_root)
   (SAMPLE(STRAFTER(STR(?p), STR(plover:))) AS ?plover) (SAMPLE(?gs) AS ?goldstein)
   (SAMPLE(?neg) AS ?negated) (SAMPLE(?mod) AS ?modality)
   (SAMPLE(COALESCE(?byLabel, ?byText)) AS ?attributed_to)
   (SAMPLE(?title) AS ?source_title) (SAMPLE(?url) AS ?source_url) (SAMPLE(?doc) AS ?document)
   (SAMPLE(?conf) AS ?confidence) (SAMPLE(?text) AS ?sentence)
-  (SAMPLE(?index) AS ?sentence_index)
-  (SAMPLE(COALESCE(?placeLabel, ?placeText)) AS ?place) (SAMPLE(?lat) AS ?latitude) (SAMPLE(?long) AS ?longitude)
+  (SAMPLE(?index) AS ?sentence_index) (SAMPLE(?placeText) AS ?place_text) (SAMPLE(?at) AS ?place_iri)
+  (SAMPLE(?atLabel) AS ?place_label)
 WHERE {
   GRAPH ?g {
     ?event a {cls} ; kg:lemma ?lemma ; kg:document ?doc .
 {optionals}
   }
-  OPTIONAL { ?event kg:location ?at . OPTIONAL { ?at rdfs:label ?placeLabel }
-             OPTIONAL { ?at geo:lat ?lat ; geo:long ?long } }
-  OPTIONAL { ?event kg:actor ?a2 . { ?a2 kg:country ?ac } UNION { ?a2 a kg:Country . BIND(?a2 AS ?ac) }
-             OPTIONAL { ?ac rdfs:label ?acl } }
-  OPTIONAL { ?event kg:target ?t2 . { ?t2 kg:country ?tc } UNION { ?t2 a kg:Country . BIND(?t2 AS ?tc) }
-             OPTIONAL { ?tc rdfs:label ?tcl } }
-  BIND(COALESCE(?acl, STR(?ac)) AS ?aCountry)
-  BIND(COALESCE(?tcl, STR(?tc)) AS ?tCountry)
 }
 GROUP BY ?event
 ORDER BY (!BOUND(?date_start)) ?date_start ?date_end ?document ?sentence_index ?event
 """.replace("{optionals}", "\n".join(f"    OPTIONAL {{ {pattern} }}" for pattern in _EVENT_OPTIONALS))
+
+
+# What a row looks up by IRI over the union of the graphs: a place's label and coordinates, an
+# entity's country, a country's label. Each fact is one DISTINCT pattern, read once however
+# many document graphs repeat it; joining these lookups inside the events query over the union
+# would multiply every copy of one fact by every copy of the next (minutes for 100 documents).
+LOOKUP_QUERY = """
+SELECT DISTINCT ?s ?p ?o WHERE {
+  { VALUES ?p { rdfs:label geo:lat geo:long kg:country } ?s ?p ?o }
+  UNION { ?s a kg:Country . BIND(rdf:type AS ?p) BIND(kg:Country AS ?o) }
+}
+"""
 
 
 def _rdf_view(store: Any) -> Any:
@@ -153,18 +158,56 @@ def _cell(value: Any) -> str:
     return " ".join(str(value).split())  # one physical line per event, whatever the sentence held
 
 
+def _lookups(view: Any) -> dict[tuple[str, str], list[Any]]:
+    """(subject, predicate) -> its objects in a fixed order, from :data:`LOOKUP_QUERY`."""
+    found: dict[tuple[str, str], set[Any]] = {}
+    for subject, predicate, value in sparql(view, LOOKUP_QUERY).itertuples(index=False, name=None):
+        found.setdefault((subject, predicate), set()).add(value)
+    return {key: sorted(values, key=lambda v: (type(v).__name__, str(v))) for key, values in found.items()}
+
+
+def _first(facts: dict[tuple[str, str], list[Any]], subject: Any, predicate: str) -> Any:
+    values = facts.get((subject, predicate))
+    return values[0] if values else None
+
+
+def _country(facts: dict[tuple[str, str], list[Any]], entity: Any) -> Any:
+    """The entity's country (itself when it is one) by label, else by IRI; None when unknown."""
+    countries = list(facts.get((entity, str(KG.country)), ()))
+    if (entity, str(RDF.type)) in facts:
+        countries.append(entity)
+    names = [_first(facts, country, str(RDFS.label)) for country in countries]
+    names = [str(country) if name is None else name for name, country in zip(names, countries)]
+    return min(names) if names else None
+
+
+def _located(record: dict[str, Any], facts: dict[tuple[str, str], list[Any]]) -> dict[str, Any]:
+    """An events-query record with its place and the actors' countries looked up."""
+    place, label = record["place_iri"], record["place_label"]  # as the event's own document names it
+    label = _first(facts, place, str(RDFS.label)) if label is None else label
+    lat, long = _first(facts, place, str(GEO.lat)), _first(facts, place, str(GEO.long))
+    located = lat is not None and long is not None
+    return {**record, "actor1_country": _country(facts, record["actor1_iri"]),
+            "actor2_country": _country(facts, record["actor2_iri"]),
+            "place": record["place_text"] if label is None else label,
+            "latitude": lat if located else None, "longitude": long if located else None}
+
+
 def event_rows(store: Any, *, all_facts: bool = False) -> list[dict[str, str]]:
     """The rows of the events table (see :data:`EVENT_COLUMNS`) as strings, in a fixed order.
 
     Args:
         all_facts: a row for every extracted fact, not only for coded events.
     """
-    query = EVENTS_QUERY.replace("{cls}", "kg:Fact" if all_facts else "kg:Event")
-    frame = sparql(_rdf_view(store), query)
+    view = _rdf_view(store)
+    frame = sparql(view, EVENTS_QUERY.replace("{cls}", "kg:Fact" if all_facts else "kg:Event"))
+    if not len(frame):
+        return []
+    facts = _lookups(view)
     return [
-        {column: _cell(record.get(column)) for column in EVENT_COLUMNS}
-        for record in frame.to_dict("records")
-    ] if len(frame) else []
+        {column: _cell(row[column]) for column in EVENT_COLUMNS}
+        for row in (_located(record, facts) for record in frame.to_dict("records"))
+    ]
 
 
 def write_events_csv(graph: Any, path: str | Path, *, all_facts: bool = False) -> int:

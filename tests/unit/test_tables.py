@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import time
 import xml.etree.ElementTree as ET
+from dataclasses import replace
+from datetime import date, timedelta
 
 import networkx as nx
 import pytest
@@ -14,6 +17,7 @@ from kg.graph import to_networkx
 from kg.namespaces import ENT
 from kg.rdf import add_extraction
 from kg.store import open_store, to_pyoxigraph
+from kg.types import Mention
 from tests.unit.test_rdf import make_extraction, sample_extraction
 
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
@@ -123,3 +127,46 @@ def test_export_rejects_unknown_format_and_keeps_old_file(store, tmp_path):
     with pytest.raises(KGError):
         export(to_networkx(store), tmp_path / "g.ttl")
     assert target.read_text(encoding="utf-8") == "old"
+
+
+def located_calls(doc_id: str, first: int, count: int):
+    """``count`` calls from Anna Alpha to Betastan in Kyiv, one a day from ``first`` days into 2024."""
+    specs = [dict(subj="alpha-leader", obj="beta", lemma="call", cameo="042",
+                  date=(date(2024, 1, 1) + timedelta(days=first + i)).isoformat(),
+                  location=Mention(doc_id, i, 0, 4, "Kyiv", "GPE", "kyiv")) for i in range(count)]
+    return make_extraction(doc_id, specs, entities=("alpha-leader", "alpha", "beta", "kyiv"))
+
+
+def test_events_table_stays_fast_when_every_document_repeats_the_same_places():
+    # Every document graph repeats the labels, country and coordinates of the same entities;
+    # looking them up over the union once per copy made 300 events take minutes.
+    documents = [located_calls(f"wire-{n:02}", first=5 * n, count=5) for n in range(60)]
+    store = open_store("memory")
+    for extraction in documents:
+        add_extraction(store, extraction)
+    started = time.perf_counter()
+    rows = event_rows(store)
+    elapsed = time.perf_counter() - started
+    alone = []
+    for extraction in documents:  # each document in a store of its own: nothing repeats
+        single = open_store("memory")
+        add_extraction(single, extraction)
+        alone += event_rows(single)
+    assert rows == alone and len(rows) == 300
+    assert [r["date"] for r in rows] == [(date(2024, 1, 1) + timedelta(days=i)).isoformat() for i in range(300)]
+    first = rows[0]
+    assert (first["actor1"], first["actor1_country"], first["actor2"], first["actor2_country"], first["place"]) == (
+        "Anna Alpha", "Alphaland", "Betastan", "Betastan", "Kyiv")
+    assert 50 < float(first["latitude"]) < 51 and 30 < float(first["longitude"]) < 31
+    assert elapsed < 10, f"events table of 300 events took {elapsed:.1f} s"
+
+
+def test_a_place_named_two_ways_keeps_the_name_each_document_gives_it():
+    store = open_store("memory")
+    add_extraction(store, located_calls("wire-a", first=0, count=1))
+    dateline = located_calls("wire-b", first=1, count=1)
+    shouted = tuple(replace(e, name="KYIV") if e.id == "kyiv" else e for e in dateline.entities)
+    add_extraction(store, replace(dateline, entities=shouted))
+    rows = event_rows(store)
+    assert [r["place"] for r in rows] == ["Kyiv", "KYIV"]
+    assert rows[0]["latitude"] == rows[1]["latitude"] != ""

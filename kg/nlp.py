@@ -17,8 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.errors import ModelError
-# model resolution lives in kg.models (no spaCy import); its names stay importable from here
-from kg.models import DEFAULT_MODELS, MODEL_ENV, check_model, origin, resolve_model  # noqa: F401
+from kg.models import check_model, origin
 
 # What kg's rules read: the dependency parse and named entities.
 NEEDED_PIPES = ("parser", "ner")

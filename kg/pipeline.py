@@ -112,10 +112,10 @@ def build(inputs, out_dir: str | Path | None = None, *, store: str | Path | None
         on_error: called with each problem (raise in it to stop at the first, as ``--strict``).
         progress: called with each document stored.
     """
-    from kg.export.formats import write_graph
+    from kg.export.formats import write_graphs
     from kg.export.html import write_html
     from kg.rdf import write_document
-    from kg.store import check_store, close_store, flush_store, load_ontology, open_store
+    from kg.store import check_store, close_store, flush_store, load_ontology, open_store, reopen_read_only
 
     started = time.monotonic()
     unflushed = 0
@@ -157,9 +157,10 @@ def build(inputs, out_dir: str | Path | None = None, *, store: str | Path | None
             if progress is not None:
                 progress(document)
         if out is not None:
-            for name, fmt in (("graph.ttl", "ttl"), ("graph.trig", "trig")):
-                write_graph(graph, out / name, fmt)
-                summary.outputs[fmt] = str(out / name)
+            graph = reopen_read_only(graph, target)
+            files = [(out / "graph.ttl", "ttl"), (out / "graph.trig", "trig")]
+            write_graphs(graph, files)
+            summary.outputs.update((fmt, str(path)) for path, fmt in files)
             if html:
                 write_html(graph, out / "graph.html")
                 summary.outputs["html"] = str(out / "graph.html")

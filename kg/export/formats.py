@@ -7,6 +7,7 @@ prefixes, blank nodes given canonical RDFC-1.0 labels when there are any).
 from __future__ import annotations
 
 import heapq
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
@@ -51,15 +52,24 @@ RUN_LINES = 100_000
 """Lines sorted in memory at once; longer outputs are sorted in runs on disk and merged."""
 
 
-def _graphs(store: ox.Store) -> list[tuple[str, object]]:
-    """Each graph of the store with its N-Quads name ("" = default graph), in name order."""
-    named = [(str(graph), graph) for graph in store.named_graphs()]
-    return [("", ox.DefaultGraph()), *sorted(named, key=lambda pair: pair[0])]
+def _graphs(store: ox.Store) -> list[str]:
+    """The N-Quads name of each graph of the store ("" = default graph), in name order.
+
+    Names only: a store of 100,000 documents holds 100,000 graphs, and term objects cost
+    several times their text.
+    """
+    return ["", *sorted(str(graph) for graph in store.named_graphs())]
 
 
-def _lines(store: ox.Store, graph) -> list[str]:
+def _graph_term(name: str):
+    if not name:
+        return ox.DefaultGraph()
+    return ox.BlankNode(name[2:]) if name.startswith("_:") else ox.NamedNode(name[1:-1])
+
+
+def _lines(store: ox.Store, name: str) -> list[str]:
     """N-Triples lines of one graph (one graph's dump is held at a time, never the store's)."""
-    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode("utf-8")
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=_graph_term(name)).decode("utf-8")
     return [line for line in data.split("\n") if line]  # literals may hold U+2028 or U+0085
 
 
@@ -85,42 +95,93 @@ def _line_key(line: str) -> tuple[str, bool, str]:
 _TYPE = f"<{_RDF_TYPE}>"
 
 
-def _spill(lines: list[str], stack: ExitStack) -> BinaryIO:
-    run = stack.enter_context(tempfile.TemporaryFile())
-    run.write("".join(line + "\n" for line in sorted(set(lines), key=_line_key)).encode("utf-8"))
-    run.seek(0)
-    return run
-
-
 def _read_run(run: BinaryIO) -> Iterator[str]:
     for raw in run:  # binary files split on b"\n" only, never on U+2028 or U+0085
         yield raw[:-1].decode("utf-8")
+
+
+FAN_IN = 64
+"""Sorted runs merged into one as soon as there are this many of a size: a store of 100,000
+documents sorts in over 1,000 runs, and many systems let a process open only 1,024 files."""
+
+
+class _Runs:
+    """Lines gathered to be sorted: up to ``run_lines`` in memory, sorted runs on disk beyond.
+
+    Runs are merged ``FAN_IN`` at a time as they come (each line is rewritten once per 64-fold
+    growth), so at most ``FAN_IN`` runs of each size are open at once.
+    """
+
+    def __init__(self, stack: ExitStack, run_lines: int = RUN_LINES, fan_in: int = FAN_IN) -> None:
+        self.stack, self.run_lines, self.fan_in = stack, run_lines, fan_in
+        self.runs: list[tuple[int, BinaryIO]] = []  # (times merged, file)
+        self.chunk: list[str] = []
+
+    def add(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.chunk.append(line)
+            if len(self.chunk) >= self.run_lines:
+                self._spill()
+
+    def _spill(self) -> None:
+        self._keep(0, sorted(set(self.chunk), key=_line_key))
+        self.chunk = []
+        while len(self.runs) >= self.fan_in and len({level for level, _ in self.runs[-self.fan_in:]}) == 1:
+            level = self.runs[-1][0]
+            last = [run for _, run in self.runs[-self.fan_in:]]
+            del self.runs[-self.fan_in:]
+            self._keep(level + 1, _unique(heapq.merge(*map(_read_run, last), key=_line_key)))
+            for run in last:
+                run.close()
+
+    def _keep(self, level: int, lines: Iterable[str]) -> None:
+        run = self.stack.enter_context(tempfile.TemporaryFile())
+        _write_lines(lines, run)
+        run.seek(0)
+        self.runs.append((level, run))
+
+    def merged(self) -> Iterator[str]:
+        """Every line added, sorted by :func:`_line_key`, each once (duplicates meet in the merge)."""
+        if not self.runs:
+            yield from sorted(set(self.chunk), key=_line_key)
+            return
+        if self.chunk:
+            self._spill()
+        yield from _unique(heapq.merge(*(_read_run(run) for _, run in self.runs), key=_line_key))
+
+
+def _unique(lines: Iterable[str]) -> Iterator[str]:
+    """Sorted ``lines`` with each run of equal lines given once."""
+    previous = None
+    for line in lines:
+        if line != previous:
+            yield line
+        previous = line
 
 
 def sorted_unique(lines: Iterable[str], *, run_lines: int = RUN_LINES) -> Iterator[str]:
     """``lines`` sorted by subject (rdf:type first), each once, in bounded memory.
 
     Up to ``run_lines`` lines are sorted in memory; beyond that, sorted runs go to temporary
-    files and are merged (``_line_key`` tells lines apart, so duplicates meet in the merge).
+    files and are merged.
     """
     with ExitStack() as stack:
-        runs: list[BinaryIO] = []
-        chunk: list[str] = []
-        for line in lines:
-            chunk.append(line)
-            if len(chunk) >= run_lines:
-                runs.append(_spill(chunk, stack))
-                chunk = []
-        if not runs:
-            yield from sorted(set(chunk), key=_line_key)
-            return
-        if chunk:
-            runs.append(_spill(chunk, stack))
-        previous = None
-        for line in heapq.merge(*map(_read_run, runs), key=_line_key):
-            if line != previous:
-                yield line
-            previous = line
+        runs = _Runs(stack, run_lines)
+        runs.add(lines)
+        yield from runs.merged()
+
+
+def _readable(store: Dataset | Graph | ox.Store) -> ox.Store:
+    """The store as pyoxigraph reads it, blank nodes given canonical labels when it has any."""
+    local = _oxigraph(store)
+    return _canonical(local) if _has_blank_nodes(local) else local
+
+
+def _graph_lines(lines: list[str], name: str, run_lines: int) -> Iterator[str]:
+    """One graph's N-Triples ``lines`` sorted, as N-Quads lines of graph ``name``."""
+    suffix = f" {name} ." if name else " ."
+    for line in sorted_unique(lines, run_lines=run_lines):
+        yield line[:-2] + suffix
 
 
 def iter_statements(store: Dataset | Graph | ox.Store, *, merge: bool,
@@ -133,18 +194,16 @@ def iter_statements(store: Dataset | Graph | ox.Store, *, merge: bool,
     Args:
         merge: True for one graph (a triple read in several documents appears once).
     """
-    local = _oxigraph(store)
-    if _has_blank_nodes(local):
-        local = _canonical(local)
-    graphs = _graphs(local)
+    local = _readable(store)
     if merge:
-        every = (line for _, graph in graphs for line in _lines(local, graph))
-        yield from sorted_unique(every, run_lines=run_lines)
+        with ExitStack() as stack:
+            runs = _Runs(stack, run_lines)
+            for name in _graphs(local):
+                runs.add(_lines(local, name))
+            yield from runs.merged()
         return
-    for name, graph in graphs:
-        suffix = f" {name} ." if name else " ."
-        for line in sorted_unique(_lines(local, graph), run_lines=run_lines):
-            yield line[:-2] + suffix
+    for name in _graphs(local):
+        yield from _graph_lines(_lines(local, name), name, run_lines)
 
 
 def statements(store: Dataset | Graph | ox.Store, *, merge: bool) -> list[str]:
@@ -167,23 +226,52 @@ def write_graph(store: Dataset | Graph | ox.Store, path: Path, fmt: str, *,
     Example:
         >>> write_graph(open_store("graph-store"), Path("graph.ttl"), "ttl")  # doctest: +SKIP
     """
-    if fmt not in WRITTEN:
-        raise KGError(f"unknown RDF format {fmt!r} (choose from {', '.join(WRITTEN)})")
-    path = Path(path)
-    rdf_format = WRITTEN[fmt]
-    merge = not rdf_format.supports_datasets
-    lines = iter_statements(store, merge=merge, run_lines=run_lines)
+    write_graphs(store, [(path, fmt)], run_lines=run_lines)
+
+
+def write_graphs(store: Dataset | Graph | ox.Store, targets: Iterable[tuple[Path, str]], *,
+                 run_lines: int = RUN_LINES) -> None:
+    """Write the store to several files (``(path, fmt)`` pairs, as :func:`write_graph`) in one read of it.
+
+    Each graph is read once for all the files: the merged formats gather its lines for one
+    sort of the whole store, the dataset formats take its own sorted lines.
+
+    Example:
+        >>> write_graphs(store, [(Path("graph.ttl"), "ttl"), (Path("graph.trig"), "trig")])  # doctest: +SKIP
+    """
+    targets = [(Path(path), fmt) for path, fmt in targets]
+    for _, fmt in targets:
+        if fmt not in WRITTEN:
+            raise KGError(f"unknown RDF format {fmt!r} (choose from {', '.join(WRITTEN)})")
+    kinds = {WRITTEN[fmt].supports_datasets for _, fmt in targets}
+    local = _readable(store)
+    with ExitStack() as stack:
+        plain = {kind: stack.enter_context(tempfile.TemporaryFile()) for kind in kinds}
+        runs = _Runs(stack, run_lines)
+        for name in _graphs(local):
+            lines = _lines(local, name)
+            if False in plain:
+                runs.add(lines)
+            if True in plain:
+                _write_lines(_graph_lines(lines, name, run_lines), plain[True])
+        if False in plain:
+            _write_lines(runs.merged(), plain[False])
+        for path, fmt in targets:
+            rdf_format = WRITTEN[fmt]
+            _serialise(plain[rdf_format.supports_datasets], rdf_format, path)
+
+
+def _serialise(plain: BinaryIO, rdf_format: ox.RdfFormat, path: Path) -> None:
+    """Sorted N-Triples or N-Quads lines in ``plain`` written to ``path`` in ``rdf_format``."""
     prefixes = STANDARD_PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    source = ox.RdfFormat.N_QUADS if rdf_format.supports_datasets else ox.RdfFormat.N_TRIPLES
 
     def write(out: BinaryIO) -> None:
-        if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
-            _write_lines(lines, out)
+        plain.seek(0)
+        if rdf_format == source:
+            shutil.copyfileobj(plain, out, 1 << 20)
             return
-        with tempfile.TemporaryFile() as plain:
-            _write_lines(lines, plain)
-            plain.seek(0)
-            source = ox.RdfFormat.N_TRIPLES if merge else ox.RdfFormat.N_QUADS
-            ox.serialize(ox.parse(plain, format=source), out, rdf_format, prefixes=prefixes)
+        ox.serialize(ox.parse(plain, format=source), out, rdf_format, prefixes=prefixes)
 
     atomic_write(path, write)
 

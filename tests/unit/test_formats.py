@@ -9,7 +9,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS
 
 from kg.errors import KGError
-from kg.export.formats import _TYPE, _line_key, iter_statements, sorted_unique, statements, write_graph
+from kg.export.formats import (
+    _TYPE, _line_key, _Runs, iter_statements, sorted_unique, statements, write_graph, write_graphs,
+)
 from kg.namespaces import DOC, ENT
 from kg.rdf import add_extraction, to_triples
 from kg.store import open_store
@@ -161,6 +163,33 @@ def test_sorted_unique_in_runs_matches_an_in_memory_sort():
     expected = sorted(set(lines), key=_line_key)
     assert list(sorted_unique(lines, run_lines=4)) == expected == list(sorted_unique(lines))
     assert expected[0] == f"<s0> {_TYPE} <K> ."  # rdf:type first within its subject
+
+
+def test_runs_merge_as_they_come_and_keep_few_files_open():
+    from contextlib import ExitStack
+
+    lines = [f"<s{i % 97}> <p{i % 5}> \"{i % 13}\" ." for i in range(2000)]
+    with ExitStack() as stack:
+        runs = _Runs(stack, run_lines=5, fan_in=3)
+        most = 0
+        for line in lines:
+            runs.add([line])
+            most = max(most, len(runs.runs))
+        assert 0 < most <= 3 * 6  # three runs of each size at most: 400 runs would be open without merging
+        assert {level for level, _ in runs.runs} != {0}  # merged runs were made
+        assert list(runs.merged()) == sorted(set(lines), key=_line_key)
+
+
+def test_several_files_from_one_read_match_one_file_at_a_time(tmp_path):
+    store = _mixed_store(blank=True)
+    formats = ["ttl", "trig", "nt", "nq", "jsonld"]
+    write_graphs(store, [(tmp_path / f"all.{fmt}", fmt) for fmt in formats], run_lines=2)
+    for fmt in formats:
+        write_graph(store, tmp_path / f"one.{fmt}", fmt)
+        assert (tmp_path / f"all.{fmt}").read_bytes() == (tmp_path / f"one.{fmt}").read_bytes(), fmt
+    with pytest.raises(KGError, match="unknown RDF format 'xml'"):
+        write_graphs(store, [(tmp_path / "a.ttl", "ttl"), (tmp_path / "a.xml", "xml")])
+    assert not (tmp_path / "a.ttl").exists()  # nothing written when one format is wrong
 
 
 def test_merged_and_per_graph_statements_from_several_graphs():

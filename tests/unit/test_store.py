@@ -422,3 +422,20 @@ def test_a_memory_store_still_loads_in_one_transaction(tmp_path, small_bulk):
     with pytest.raises(InputError, match="line 350"):
         load_file(store, data, bulk=False, workers=2)
     assert len(store) == 0  # all or nothing
+
+
+def test_reopen_read_only_gives_the_same_store_without_write_access(tmp_path):
+    from kg.store import reopen_read_only
+
+    store = open_store(tmp_path / "s")
+    store.update("INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/a> <http://example.org/b> 1 } }")
+    reader = reopen_read_only(store, tmp_path / "s")
+    try:
+        assert reader is not store
+        assert len(list(reader.query("SELECT * WHERE { ?s ?p ?o }"))) == 1
+        with pytest.raises(Exception):
+            reader.update("INSERT DATA { <http://example.org/c> <http://example.org/d> 2 }")
+    finally:
+        close_store(reader)
+    memory = open_store("memory")
+    assert reopen_read_only(memory, "memory") is memory  # an in-memory store would be lost by closing

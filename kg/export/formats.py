@@ -48,8 +48,8 @@ def _canonical(store: ox.Store) -> ox.Store:
     return copy
 
 
-RUN_LINES = 100_000
-"""Lines sorted in memory at once; longer outputs are sorted in runs on disk and merged."""
+RUN_LINES = 25_000
+"""Lines sorted in memory at once (~20 MB); longer outputs are sorted in runs on disk and merged."""
 
 
 def _graphs(store: ox.Store) -> list[str]:

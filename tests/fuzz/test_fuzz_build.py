@@ -66,3 +66,25 @@ def test_hostile_feed_builds_an_html_page(tmp_path):
     page = (tmp_path / "out" / "graph.html").read_text(encoding="utf-8")
     assert "<img src=x onerror" not in page and "<script>alert(1)" not in page
     assert 'href="javascript:' not in page.lower()
+
+
+def test_a_build_that_flushes_and_reopens_its_store_often_writes_the_same_files(tmp_path, monkeypatch):
+    import kg.pipeline
+    import kg.store
+
+    records = [{"id": f"n{i}", "text": f"Russia accused Ukraine of shelling the port on {i + 1} May 2024.",
+                "published": "2024-05-20"} for i in range(6)]
+    for name in ("plain", "often"):
+        (tmp_path / name).mkdir()
+    plain, _ = run_build(tmp_path / "plain", records)
+    opened = []
+    real_open = kg.store.open_store
+    monkeypatch.setattr(kg.store, "open_store", lambda *a, **k: opened.append(k) or real_open(*a, **k))
+    monkeypatch.setattr(kg.pipeline, "FLUSH_BYTES", 1)
+    monkeypatch.setattr(kg.pipeline, "FLUSHES_PER_REOPEN", 2)
+    often, _ = run_build(tmp_path / "often", records)
+    assert often.documents == plain.documents == 6
+    assert len(opened) == 5  # the first opening, three for writing (after flushes 2, 4, 6), one to read
+    assert opened[-1] == {"read_only": True}
+    for name in ("graph.ttl", "graph.trig"):
+        assert (tmp_path / "often" / "out" / name).read_bytes() == (tmp_path / "plain" / "out" / name).read_bytes()

@@ -424,18 +424,20 @@ def test_a_memory_store_still_loads_in_one_transaction(tmp_path, small_bulk):
     assert len(store) == 0  # all or nothing
 
 
-def test_reopen_read_only_gives_the_same_store_without_write_access(tmp_path):
-    from kg.store import reopen_read_only
+def test_reopen_gives_the_same_store_writable_or_read_only(tmp_path):
+    from kg.store import reopen
 
     store = open_store(tmp_path / "s")
     store.update("INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/a> <http://example.org/b> 1 } }")
-    reader = reopen_read_only(store, tmp_path / "s")
+    store = reopen(store, tmp_path / "s")
+    store.update("INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/a> <http://example.org/b> 2 } }")
+    reader = reopen(store, tmp_path / "s", read_only=True)
     try:
         assert reader is not store
-        assert len(list(reader.query("SELECT * WHERE { ?s ?p ?o }"))) == 1
+        assert len(list(reader.query("SELECT * WHERE { ?s ?p ?o }"))) == 2
         with pytest.raises(Exception):
             reader.update("INSERT DATA { <http://example.org/c> <http://example.org/d> 2 }")
     finally:
         close_store(reader)
     memory = open_store("memory")
-    assert reopen_read_only(memory, "memory") is memory  # an in-memory store would be lost by closing
+    assert reopen(memory, "memory", read_only=True) is memory  # an in-memory store would be lost by closing

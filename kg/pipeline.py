@@ -117,8 +117,6 @@ def build(inputs, out_dir: str | Path | None = None, *, store: str | Path | None
         on_error: called with each problem (raise in it to stop at the first, as ``--strict``).
         progress: called with each document stored.
     """
-    from kg.export.formats import write_graphs
-    from kg.export.html import write_html
     from kg.rdf import write_document
     from kg.store import check_store, close_store, flush_store, load_ontology, open_store, reopen
 
@@ -165,18 +163,26 @@ def build(inputs, out_dir: str | Path | None = None, *, store: str | Path | None
                 progress(document)
         if out is not None:
             graph = reopen(graph, target, read_only=True)
-            files = [(out / "graph.ttl", "ttl"), (out / "graph.trig", "trig")]
-            write_graphs(graph, files)
-            summary.outputs.update((fmt, str(path)) for path, fmt in files)
-            if html:
-                write_html(graph, out / "graph.html")
-                summary.outputs["html"] = str(out / "graph.html")
+            summary.outputs.update(_write_files(graph, out, html))
             summary.outputs["store"] = str(target)
     finally:
         close_store(graph)
     summary.failed = errors
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _write_files(graph, out: Path, html: bool) -> dict[str, str]:
+    """graph.ttl and graph.trig (one read of the store), and graph.html: format -> path."""
+    from kg.export.formats import write_graphs
+    from kg.export.html import write_html
+
+    files = [(out / "graph.ttl", "ttl"), (out / "graph.trig", "trig")]
+    write_graphs(graph, files)
+    if html:
+        write_html(graph, out / "graph.html")
+        files.append((out / "graph.html", "html"))
+    return {fmt: str(path) for path, fmt in files}
 
 
 def remove(doc_ids: Iterable[str], store: str | Path) -> dict[str, int]:

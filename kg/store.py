@@ -139,19 +139,30 @@ def open_target(spec: str | Path = "memory", *, read_only: bool = False, create:
         >>> open_target("http://localhost:7878/query")
         Endpoint(query_url='http://localhost:7878/query', update_url='http://localhost:7878/update')
     """
+    kind = _target_kind(spec)
+    if kind == "endpoint":
+        return _endpoint(str(spec))
+    if kind == "memory":
+        return ox.Store()
+    path = Path(spec)
+    if kind == "file":
+        return _rdf_file(path, path.is_file(), read_only)
+    return _open_oxigraph(path, read_only, create)
+
+
+def _target_kind(spec: str | Path) -> str:
+    """What ``spec`` names: "endpoint", "memory", "file" (an RDF file, there or to be) or "directory"."""
     text = str(spec)
     if text.startswith(("http://", "https://")):
-        return _endpoint(text)
+        return "endpoint"
     if text == "memory":
-        return ox.Store()
+        return "memory"
     path = Path(spec)
     try:
         is_file = path.is_file()
     except OSError as exc:  # a name too long, a loop of links
         raise StoreError(f"{text[:80]}…: cannot read: {exc.strerror or exc}") from None
-    if is_file or (not path.exists() and rdf_format(path.suffix) is not None):
-        return _rdf_file(path, is_file, read_only)
-    return _open_oxigraph(path, read_only, create)
+    return "file" if is_file or (not path.exists() and rdf_format(path.suffix) is not None) else "directory"
 
 
 def _rdf_file(path: Path, exists: bool, read_only: bool) -> ox.Store:
@@ -447,10 +458,9 @@ def reopen(store: Dataset, spec: str | Path, *, read_only: bool = False) -> Data
     RocksDB wrote or merged since it opened it, about 1 MB per 1,000 news articles stored; the
     same store opened again reads only what it is asked for. A long build reopens its store
     now and then, and reopens it read-only before reading all of it for the graph files.
-    Other stores (in memory, remote) are returned as they are.
+    Other stores (in memory, read from an RDF file, remote) are returned as they are.
     """
-    text = str(spec)
-    if text == "memory" or text.startswith(("http://", "https://")) or to_pyoxigraph(store) is None:
+    if to_pyoxigraph(store) is None or _target_kind(spec) != "directory":
         return store
     close_store(store)
     return open_store(spec, read_only=read_only)

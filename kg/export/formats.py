@@ -126,7 +126,9 @@ class _Runs:
     def _spill(self) -> None:
         self._keep(0, sorted(set(self.chunk), key=_line_key))
         self.chunk = []
-        while len(self.runs) >= self.fan_in and len({level for level, _ in self.runs[-self.fan_in:]}) == 1:
+        # levels never rise along the list: the last fan_in runs are of one size when the
+        # first of them is of the last one's
+        while len(self.runs) >= self.fan_in and self.runs[-self.fan_in][0] == self.runs[-1][0]:
             level = self.runs[-1][0]
             last = [run for _, run in self.runs[-self.fan_in:]]
             del self.runs[-self.fan_in:]
@@ -243,19 +245,21 @@ def write_graphs(store: Dataset | Graph | ox.Store, targets: Iterable[tuple[Path
     for _, fmt in targets:
         if fmt not in WRITTEN:
             raise KGError(f"unknown RDF format {fmt!r} (choose from {', '.join(WRITTEN)})")
-    kinds = {WRITTEN[fmt].supports_datasets for _, fmt in targets}
+    keeps_graphs = {WRITTEN[fmt].supports_datasets for _, fmt in targets}
     local = _readable(store)
     with ExitStack() as stack:
-        plain = {kind: stack.enter_context(tempfile.TemporaryFile()) for kind in kinds}
+        # sorted lines for all the files: N-Triples of the merged graph, N-Quads graph by graph
+        plain = {kind: stack.enter_context(tempfile.TemporaryFile()) for kind in keeps_graphs}
+        merged, quads = plain.get(False), plain.get(True)
         runs = _Runs(stack, run_lines)
         for name in _graphs(local):
             lines = _lines(local, name)
-            if False in plain:
+            if merged is not None:
                 runs.add(lines)
-            if True in plain:
-                _write_lines(_graph_lines(lines, name, run_lines), plain[True])
-        if False in plain:
-            _write_lines(runs.merged(), plain[False])
+            if quads is not None:
+                _write_lines(_graph_lines(lines, name, run_lines), quads)
+        if merged is not None:
+            _write_lines(runs.merged(), merged)
         for path, fmt in targets:
             rdf_format = WRITTEN[fmt]
             _serialise(plain[rdf_format.supports_datasets], rdf_format, path)

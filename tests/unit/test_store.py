@@ -441,3 +441,6 @@ def test_reopen_gives_the_same_store_writable_or_read_only(tmp_path):
         close_store(reader)
     memory = open_store("memory")
     assert reopen(memory, "memory", read_only=True) is memory  # an in-memory store would be lost by closing
+    (tmp_path / "g.ttl").write_text("<http://example.org/a> <http://example.org/b> 1 .\n", encoding="utf-8")
+    from_file = open_store(tmp_path / "g.ttl", read_only=True)
+    assert reopen(from_file, tmp_path / "g.ttl", read_only=True) is from_file  # read into memory, not a directory
